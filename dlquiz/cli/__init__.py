@@ -1,0 +1,23 @@
+"""Command line: thin commands over the core. Each module registers its commands on ``app``."""
+
+from __future__ import annotations
+
+import sys
+
+from dlquiz.cli.app import app
+
+# Imported for their side effect of registering commands; each keeps its heavy
+# imports inside the command functions so that start-up stays fast.
+from dlquiz.cli import commands_bank, commands_solve, commands_progress  # noqa: E402,F401
+
+
+def main() -> None:
+    from dlquiz.errors import DlquizError
+
+    try:
+        app()
+    except DlquizError as error:  # safety net: a command should have mapped it already
+        print(f"dlquiz: {error}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

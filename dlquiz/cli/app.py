@@ -1,0 +1,42 @@
+"""The typer application object and the helpers every command shares."""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import typer
+
+from dlquiz import __version__
+
+app = typer.Typer(
+    name="dlquiz",
+    help="Drill deep-learning interview questions in your terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dlquiz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Drill deep-learning interview questions in your terminal.
+
+    Spaced repetition (FSRS), fresh numbers on every review of a numeric
+    question, answers computed by dlquiz's own solvers.
+    """
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line on stderr and exit: the only way a command reports a user's error."""
+    print(f"dlquiz: {message}", file=sys.stderr)
+    raise typer.Exit(code)

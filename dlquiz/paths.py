@@ -1,0 +1,35 @@
+"""Where dlquiz keeps things: the bundled banks and the user's data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HOME_ENV = "DLQUIZ_HOME"
+
+
+def home_dir() -> Path:
+    """``$DLQUIZ_HOME`` when set, else the platform's user data folder (not created here)."""
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("dlquiz", appauthor=False)
+
+
+def db_path() -> Path:
+    return home_dir() / "progress.db"
+
+
+def bundled_banks_dir() -> Path:
+    """The banks shipped with dlquiz.
+
+    In a wheel they sit inside the package (``dlquiz/questions``); in a source
+    checkout or editable install they are the repo's ``questions/`` folder.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "questions"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "questions"
