@@ -1,0 +1,129 @@
+"""The question model: what a bank entry means once it has been read and validated.
+
+Built only by :mod:`dlquiz.bankformat`; everything downstream (variants,
+grading, sessions) reads these frozen records and never the raw YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dlquiz.expr import Expr, Template
+
+QUESTION_TYPES = ("mcq", "numeric", "code_output", "recall")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    id: str
+    type: str
+    topic: str
+    tags: tuple[str, ...] = ()
+    difficulty: int = 2
+    prompt: str
+    explanation: str = ""
+    source: str | None = None
+    path: str = ""
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Option:
+    text: str
+    correct: bool = False
+    feedback: str = ""
+    pinned: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class McqQuestion(Question):
+    options: tuple[Option, ...]
+    multi: bool = False
+    shuffle: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Param:
+    """One template parameter: a choice list, an integer range or a float range.
+
+    ``shape`` makes it a random vector (``(n,)``) or matrix (``(rows, cols)``)
+    of such draws.
+    """
+
+    name: str
+    kind: str  # "choice" | "int" | "float"
+    values: tuple[Any, ...] = ()
+    lo: float = 0
+    hi: float = 0
+    step: int = 1
+    decimals: int = 2
+    shape: tuple[int, ...] = ()
+
+    @property
+    def varies(self) -> bool:
+        if self.kind == "choice":
+            return len(self.values) > 1 or bool(self.shape)
+        return self.hi > self.lo
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tolerance:
+    """How close a typed number must be. ``None`` fields take the defaults in :mod:`dlquiz.grading`."""
+
+    rtol: float | None = None
+    atol: float | None = None
+    sigfig: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Distractor:
+    """A wrong answer built from a common mistake: other solver inputs, or an expression."""
+
+    why: str = ""
+    inputs: dict[str, Expr] | None = None
+    expr: Expr | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NumericQuestion(Question):
+    solver: str
+    inputs: dict[str, Expr]
+    params: tuple[Param, ...] = ()
+    derive: tuple[tuple[str, Expr], ...] = ()
+    constraints: tuple[Expr, ...] = ()
+    pick: tuple[Expr, ...] = ()
+    answer: Any = None  # the hand-typed answer of a static question, checked against the solver
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    unit: str = ""
+    present: str = "input"  # "input": type the number; "mcq": pick it among computed distractors
+    choices: int = 4
+    distractors: tuple[Distractor, ...] = ()
+    template: Template | None = None  # the prompt with {name} placeholders, for templates
+
+    @property
+    def is_template(self) -> bool:
+        return bool(self.params)
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "%"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeQuestion(Question):
+    code: str
+    output: str
+    language: str = "python"
+    tolerance: Tolerance | None = None  # set: numbers in the output are compared with it
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecallQuestion(Question):
+    answer: str
+    key_points: tuple[str, ...] = ()
