@@ -1,0 +1,143 @@
+"""Grading what a learner typed against a variant.
+
+Text that cannot be read as the expected kind of answer raises
+:class:`AnswerFormatError` and is never graded: the session shows what is
+expected and asks again.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
+from dlquiz.numfmt import format_value, is_matrix
+from dlquiz.question import Tolerance
+from dlquiz.variants import Variant
+
+DEFAULT_RTOL = 0.01  # interview arithmetic: within 1% unless the question says otherwise
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class Result:
+    correct: bool | None  # None: a recall question, rated by the learner
+    given: str
+    expected: str  # the right answer, formatted for a person
+    detail: str = ""  # which entries are off, or the feedback of the chosen options
+
+
+def round_sig(x: float, digits: int) -> float:
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def close(x: float, answer: float, tolerance: Tolerance | None) -> bool:
+    """Is the typed number ``x`` right for ``answer``?
+
+    Integers are exact unless the question gives a tolerance; other answers
+    are within 1% relative. ``atol`` is what makes an answer of 0 gradable.
+    """
+    tol = tolerance or Tolerance()
+    if tol.sigfig is not None:
+        return round_sig(x, tol.sigfig) == round_sig(answer, tol.sigfig)
+    exact_default = isinstance(answer, int) or float(answer).is_integer()
+    rtol = tol.rtol if tol.rtol is not None else (0.0 if exact_default else DEFAULT_RTOL)
+    atol = tol.atol or 0.0
+    # The 1e-12 absorbs binary round-off, so typing 0.3 for 0.1 + 0.2 is right.
+    return abs(x - answer) <= max(atol, rtol * abs(answer)) + 1e-12 * max(1.0, abs(answer))
+
+
+def _flat(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [x for item in value for x in _flat(item)]
+    return [value]
+
+
+def matches(given: Any, answer: Any, tolerance: Tolerance | None) -> bool:
+    """Numbers, vectors or matrices equal within the tolerance (shapes must agree)."""
+    if isinstance(given, list) != isinstance(answer, list):
+        return False
+    if isinstance(answer, list):
+        return len(given) == len(answer) and all(matches(g, a, tolerance) for g, a in zip(given, answer))
+    return close(float(given), answer, tolerance)
+
+
+def expected_text(variant: Variant) -> str:
+    if variant.kind == "choice":
+        return ", ".join(f"{LETTERS[i]}) {variant.options[i].text}" for i in variant.answer)
+    if variant.kind == "number":
+        text = format_value(variant.answer)
+        unit = variant.unit
+        return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
+    return str(variant.answer).rstrip()
+
+
+def grade(variant: Variant, text: str) -> Result:
+    """Grade typed text; raises :class:`AnswerFormatError` when it cannot be read."""
+    if variant.kind == "choice":
+        return _grade_choice(variant, text)
+    if variant.kind == "number":
+        return _grade_number(variant, text)
+    if variant.kind == "text":
+        correct = outputs_match(text, variant.answer, variant.tolerance)
+        return Result(correct, text, expected_text(variant))
+    return Result(None, text, expected_text(variant))
+
+
+def _grade_choice(variant: Variant, text: str) -> Result:
+    chosen = parse_letters(text, len(variant.options), multi=variant.multi)
+    correct = tuple(sorted(chosen)) == tuple(sorted(variant.answer))
+    feedback = [f"{LETTERS[i]}) {variant.options[i].feedback}" for i in chosen if variant.options[i].feedback]
+    return Result(correct, text, expected_text(variant), "\n".join(feedback))
+
+
+def _grade_number(variant: Variant, text: str) -> Result:
+    answer = variant.answer
+    if is_matrix(answer):
+        given: Any = parse_matrix(text, shape=(len(answer), len(answer[0])))
+    elif isinstance(answer, list):
+        given = parse_vector(text, length=len(answer))
+    else:
+        given = parse_number(text, percent=variant.unit == "%")
+    if not isinstance(answer, list):
+        return Result(matches(given, answer, variant.tolerance), text, expected_text(variant))
+    flat_given, flat_answer = _flat(given), _flat(answer)
+    off = [i for i, (g, a) in enumerate(zip(flat_given, flat_answer)) if not close(float(g), a, variant.tolerance)]
+    detail = ""
+    if off:
+        if is_matrix(answer):
+            cols = len(answer[0])
+            names = [f"row {i // cols + 1} column {i % cols + 1}" for i in off]
+        else:
+            names = [f"entry {i + 1}" for i in off]
+        detail = "off: " + ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
+    return Result(not off, text, expected_text(variant), detail)
+
+
+def normalize_output(text: str) -> str:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def outputs_match(given: str, expected: str, tolerance: Tolerance | None) -> bool:
+    """Printed output equal after normalising line ends and trailing space.
+
+    With a tolerance, numbers are compared within it and the text around them
+    exactly, so ``0.30000000000000004`` matches ``0.3``.
+    """
+    a, b = normalize_output(given), normalize_output(expected)
+    if tolerance is None or a == b:
+        return a == b
+    if _NUMBER.split(a) != _NUMBER.split(b):
+        return False
+    numbers_a, numbers_b = _NUMBER.findall(a), _NUMBER.findall(b)
+    return len(numbers_a) == len(numbers_b) and all(
+        close(float(x), float(y), tolerance) for x, y in zip(numbers_a, numbers_b)
+    )

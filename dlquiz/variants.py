@@ -1,0 +1,244 @@
+"""Variants: one concrete showing of a question, a pure function of (question, seed).
+
+For a numeric template that means drawing the parameters, deriving values,
+resampling until the constraints hold, filling the prompt by name and asking
+the solver for the answer and the worked steps. For an MCQ it means the option
+order. The same (question id, seed) gives the same variant on every run and
+machine: the generator is seeded from SHA-256 of the id and the seed, and only
+``random.Random.random()`` is used, whose sequence Python keeps stable across
+versions (unlike ``randrange``/``choice`` and NumPy's ``Generator`` streams).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dlquiz.errors import DlquizError, ExprError, SolverError
+from dlquiz.numfmt import format_grid, format_value, is_matrix
+from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance
+
+MAX_TRIES = 1000
+
+
+class VariantError(DlquizError):
+    """A question cannot be instantiated: unmet constraints, a failing solver call, a bad pick."""
+
+    def __init__(self, question: Question, message: str) -> None:
+        super().__init__(f"{question.where}: {question.id}: {message}")
+        self.question = question
+
+
+@dataclass(frozen=True)
+class Variant:
+    question: Question
+    seed: int
+    prompt: str
+    answer: Any  # number/vector/matrix; correct option indices (choice); text (code, recall)
+    kind: str  # "choice" | "number" | "text" | "self"
+    steps: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
+    number_answer: Any = None  # the number behind a numeric question shown as multiple choice
+
+    @property
+    def multi(self) -> bool:
+        return isinstance(self.question, McqQuestion) and self.question.multi
+
+    @property
+    def unit(self) -> str:
+        return self.question.unit if isinstance(self.question, NumericQuestion) else ""
+
+    @property
+    def tolerance(self) -> Tolerance | None:
+        return getattr(self.question, "tolerance", None)
+
+
+def rng_for(question_id: str, seed: int) -> random.Random:
+    digest = hashlib.sha256(f"{question_id}\x00{seed}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def _index(rng: random.Random, n: int) -> int:
+    return min(int(rng.random() * n), n - 1)
+
+
+def _draw_one(param: Param, rng: random.Random) -> Any:
+    if param.kind == "choice":
+        return param.values[_index(rng, len(param.values))]
+    if param.kind == "int":
+        count = int((param.hi - param.lo) // param.step) + 1
+        return int(param.lo + param.step * _index(rng, count))
+    value = round(param.lo + rng.random() * (param.hi - param.lo), param.decimals)
+    return 0.0 if value == 0 else value  # no "-0.0" in a prompt
+
+
+def draw(param: Param, rng: random.Random) -> Any:
+    if not param.shape:
+        return _draw_one(param, rng)
+    if len(param.shape) == 1:
+        return [_draw_one(param, rng) for _ in range(param.shape[0])]
+    rows, cols = param.shape
+    return [[_draw_one(param, rng) for _ in range(cols)] for _ in range(rows)]
+
+
+def sample_values(question: NumericQuestion, rng: random.Random) -> dict[str, Any]:
+    """Draw parameters and derived values until every constraint holds."""
+    misses: dict[str, int] = {}
+    for _ in range(MAX_TRIES):
+        values = {p.name: draw(p, rng) for p in question.params}
+        try:
+            for name, expr in question.derive:
+                values[name] = expr.evaluate(values)
+            failed = next((c for c in question.constraints if not c.evaluate(values)), None)
+        except ExprError as error:
+            raise VariantError(question, f"{error} (with {_show(values)})") from None
+        if failed is None:
+            return values
+        misses[failed.text] = misses.get(failed.text, 0) + 1
+    worst = max(misses, key=misses.__getitem__)
+    raise VariantError(question, f"constraints cannot be met: no draw in {MAX_TRIES} satisfied them ('{worst}' failed most)")
+
+
+def _show(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={format_value(v)}" for k, v in values.items())
+
+
+def render_value(value: Any) -> str:
+    """A value as it appears inside a prompt; matrices become an indented grid on their own lines."""
+    if is_matrix(value):
+        grid = "\n".join("    " + row for row in format_grid(value).splitlines())
+        return f"\n\n{grid}\n\n"
+    return format_value(value)
+
+
+def fill_prompt(question: NumericQuestion, values: dict[str, Any]) -> str:
+    assert question.template is not None
+    text = question.template.render({name: render_value(values[name]) for name in question.template.names})
+    # A matrix placed mid-sentence brings its own blank lines; keep at most one.
+    return re.sub(r"[ \t]*\n(?:[ \t]*\n)+", "\n\n", text).strip()
+
+
+def _pick(question: NumericQuestion, answer: Any, values: dict[str, Any]) -> Any:
+    for expr in question.pick:
+        index = expr.evaluate(values)
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise VariantError(question, f"pick '{expr.text}' must give a whole number, got {format_value(index)}")
+        if not isinstance(answer, list) or not -len(answer) <= index < len(answer):
+            raise VariantError(question, f"pick '{expr.text}' = {index} is outside the solver's answer {format_value(answer)}")
+        answer = answer[index]
+    return answer
+
+
+def solve_numeric(question: NumericQuestion, values: dict[str, Any], overrides: dict | None = None):
+    """Evaluate the solver inputs over ``values`` and call the solver; returns (inputs, solution, answer)."""
+    from dlquiz.solvers import solve
+
+    exprs = {**question.inputs, **(overrides or {})}
+    try:
+        inputs = {arg: expr.evaluate(values) for arg, expr in exprs.items()}
+        solution = solve(question.solver, **inputs)
+    except (ExprError, SolverError) as error:
+        raise VariantError(question, f"{error} (with {_show(values) or 'no parameters'})") from None
+    return inputs, solution, _pick(question, solution.answer, values)
+
+
+def instantiate(question: Question, seed: int) -> Variant:
+    rng = rng_for(question.id, seed)
+    if isinstance(question, NumericQuestion):
+        return _numeric_variant(question, seed, rng)
+    if isinstance(question, McqQuestion):
+        options = _order_options(question.options, rng, question.shuffle)
+        correct = tuple(i for i, o in enumerate(options) if o.correct)
+        return Variant(question, seed, question.prompt, correct, "choice", options=options)
+    if isinstance(question, CodeQuestion):
+        return Variant(question, seed, question.prompt, question.output, "text")
+    if isinstance(question, RecallQuestion):
+        return Variant(question, seed, question.prompt, question.answer, "self")
+    raise TypeError(f"unknown question type {type(question).__name__}")  # a programming error
+
+
+def _order_options(options: tuple[Option, ...], rng: random.Random, shuffle: bool) -> tuple[Option, ...]:
+    free = [o for o in options if not o.pinned]
+    if shuffle:
+        for i in range(len(free) - 1, 0, -1):  # Fisher-Yates on random() alone, for stability
+            j = _index(rng, i + 1)
+            free[i], free[j] = free[j], free[i]
+    return tuple(free + [o for o in options if o.pinned])
+
+
+def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random) -> Variant:
+    values = sample_values(question, rng) if question.is_template else {}
+    inputs, solution, answer = solve_numeric(question, values)
+    steps = list(solution.steps)
+    if question.pick:
+        steps.append(f"asked for: {format_value(answer)}")
+    prompt = fill_prompt(question, values) if question.is_template else question.prompt
+    if question.present != "mcq":
+        return Variant(question, seed, prompt, answer, "number", tuple(steps), values=values, inputs=inputs)
+    wrong = distractor_values(question, values, answer)
+    texts = [_with_unit(answer, question.unit)] + [_with_unit(v, question.unit) for v in wrong]
+    options = [Option(text=t, correct=(i == 0)) for i, t in enumerate(texts)]
+    shown = _order_options(tuple(options), rng, shuffle=True)
+    correct = tuple(i for i, o in enumerate(shown) if o.correct)
+    return Variant(question, seed, prompt, correct, "choice", tuple(steps), shown, values, inputs, number_answer=answer)
+
+
+def _with_unit(value: Any, unit: str) -> str:
+    text = format_value(value)
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
+
+
+def distractor_values(question: NumericQuestion, values: dict[str, Any], answer: Any) -> list[Any]:
+    """Wrong answers from the question's common mistakes, then near misses, never equal to the answer.
+
+    Two candidates count as the same when they print the same, so no option
+    can look identical to another or to the answer.
+    """
+    from dlquiz.grading import matches
+
+    wanted = question.choices - 1
+    seen = {format_value(answer)}
+    found: list[Any] = []
+
+    def offer(candidate: Any) -> None:
+        if len(found) >= wanted or not _same_shape(candidate, answer):
+            return
+        text = format_value(candidate)
+        if text in seen or matches(candidate, answer, question.tolerance):
+            return
+        seen.add(text)
+        found.append(candidate)
+
+    env = {**values, "answer": answer}
+    for distractor in question.distractors:
+        try:
+            if distractor.expr is not None:
+                offer(distractor.expr.evaluate(env))
+            else:
+                offer(solve_numeric(question, values, distractor.inputs)[2])
+        except (ExprError, VariantError):
+            continue  # this mistake makes no sense for these numbers (say, a negative size)
+    for candidate in _near_misses(answer):
+        offer(candidate)
+    return found
+
+
+def _same_shape(a: Any, b: Any) -> bool:
+    if isinstance(a, list) or isinstance(b, list):
+        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(_same_shape(x, y) for x, y in zip(a, b))
+    return isinstance(a, (int, float)) and not isinstance(a, bool) and math.isfinite(a)
+
+
+def _near_misses(answer: Any) -> list[Any]:
+    if isinstance(answer, list):
+        return [[_near_misses(x)[k] for x in answer] for k in range(6)]
+    if isinstance(answer, int):
+        return [answer + 1, answer - 1, answer * 2, answer + 2, answer - 2, answer // 2 if answer > 3 else answer + 3]
+    scale = answer if answer else 1.0
+    return [answer + 0.1 * scale, answer - 0.1 * scale, answer * 2, answer / 2, answer + 0.5 * scale, -answer]
