@@ -1,0 +1,32 @@
+"""Weight initialisation variances (Glorot/Xavier and He/Kaiming)."""
+
+from __future__ import annotations
+
+import math
+
+from dlquiz.solvers.checks import positive_int
+from dlquiz.solvers.registry import solver
+from dlquiz.solvers.steps import num
+
+
+@solver(n_in="int", n_out="int")
+def xavier_variance(n_in, n_out, uniform=False):
+    """Xavier/Glorot weight variance 2/(n_in + n_out); uniform=true also derives it from U(-a, a), a = sqrt(6/(n_in + n_out))."""
+    positive_int("n_in", n_in)
+    positive_int("n_out", n_out)
+    fan_sum = n_in + n_out
+    out = 2 / fan_sum
+    steps = ["Var(W) = 2/(n_in + n_out)"]
+    if uniform:
+        bound = math.sqrt(6 / fan_sum)
+        steps.append(f"uniform U(-a, a) with a = sqrt(6/(n_in + n_out)) = sqrt(6/{fan_sum}) = {num(bound)}; Var = a²/3 = 2/(n_in + n_out)")
+    steps += [f"= 2/({n_in} + {n_out})", f"= {num(out)}"]
+    return out, steps
+
+
+@solver(n_in="int")
+def he_variance(n_in):
+    """He/Kaiming weight variance for ReLU layers (fan_in mode): 2/n_in."""
+    positive_int("n_in", n_in)
+    out = 2 / n_in
+    return out, ["Var(W) = 2/n_in (ReLU zeroes half the inputs, so twice Xavier's 1/n_in)", f"= 2/{n_in}", f"= {num(out)}"]

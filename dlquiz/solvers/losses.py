@@ -1,0 +1,101 @@
+"""Loss functions: cross-entropy, binary cross-entropy and regression errors."""
+
+from __future__ import annotations
+
+import math
+
+from dlquiz.errors import SolverError
+from dlquiz.solvers.checks import same_length
+from dlquiz.solvers.registry import solver
+from dlquiz.solvers.steps import num, term, val
+
+# torch.nn.BCELoss clamps each log at -100 so that p = 0 or 1 gives a finite loss.
+LOG_CLAMP = -100.0
+
+
+@solver(logits="vector", target="int")
+def cross_entropy(logits, target):
+    """Cross-entropy of logits for a class index, natural log: -log softmax(logits)[target] = logsumexp(logits) - logits[target]."""
+    if not 0 <= target < len(logits):
+        raise SolverError(f"target must be a class index in [0, {len(logits) - 1}], got {target}")
+    m = max(logits)
+    total = math.fsum(math.exp(z - m) for z in logits)
+    lse = m + math.log(total)
+    answer = lse - logits[target]
+    steps = [
+        "loss = -log softmax(z)[target] = log Σ_j e^(z_j) - z_target",
+        f"log Σ_j e^(z_j) = m + log Σ_j e^(z_j - m) with m = {num(m)}: {num(m)} + log({num(total)}) = {num(lse)}",
+        f"loss = {num(lse)} - {term(logits[target])} = {num(answer)}",
+    ]
+    return answer, steps
+
+
+@solver(p="vector", y="vector")
+def binary_cross_entropy(p, y):
+    """Mean binary cross-entropy, natural log: -mean(y·log p + (1-y)·log(1-p)), logs clamped at -100 as torch BCELoss."""
+    same_length("p", p, "y", y)
+    if any(not 0 <= v <= 1 for v in p):
+        raise SolverError("every p must be a probability in [0, 1]")
+    if any(not 0 <= v <= 1 for v in y):
+        raise SolverError("every y must be a label in [0, 1] (0 or 1)")
+
+    def log(v: float) -> float:
+        return max(math.log(v), LOG_CLAMP) if v > 0 else LOG_CLAMP
+
+    terms = [-(t * log(q) + (1 - t) * log(1 - q)) for q, t in zip(p, y)]
+    answer = math.fsum(terms) / len(terms)
+    steps = [
+        "BCE = -(1/N) Σ_i [y_i·ln p_i + (1 - y_i)·ln(1 - p_i)]",
+        f"per-example losses = {val(terms)}",
+        f"mean over N = {len(terms)}: {num(answer)}",
+    ]
+    return answer, steps
+
+
+def _errors(y_true, y_pred):
+    same_length("y_true", y_true, "y_pred", y_pred)
+    return [a - b for a, b in zip(y_true, y_pred)]
+
+
+@solver(y_true="vector", y_pred="vector")
+def mse(y_true, y_pred):
+    """Mean squared error: (1/N) Σ (y_true - y_pred)²."""
+    diffs = _errors(y_true, y_pred)
+    squares = [d * d for d in diffs]
+    answer = math.fsum(squares) / len(squares)
+    steps = [
+        "MSE = (1/N) Σ (y_true - y_pred)²",
+        f"errors = {val(diffs)}; squared = {val(squares)}",
+        f"= {num(math.fsum(squares))}/{len(squares)} = {num(answer)}",
+    ]
+    return answer, steps
+
+
+@solver(y_true="vector", y_pred="vector")
+def mae(y_true, y_pred):
+    """Mean absolute error: (1/N) Σ |y_true - y_pred|."""
+    diffs = _errors(y_true, y_pred)
+    absolute = [abs(d) for d in diffs]
+    answer = math.fsum(absolute) / len(absolute)
+    steps = [
+        "MAE = (1/N) Σ |y_true - y_pred|",
+        f"|errors| = {val(absolute)}",
+        f"= {num(math.fsum(absolute))}/{len(absolute)} = {num(answer)}",
+    ]
+    return answer, steps
+
+
+@solver(y_true="vector", y_pred="vector")
+def rmse(y_true, y_pred):
+    """Root mean squared error: sqrt((1/N) Σ (y_true - y_pred)²)."""
+    diffs = _errors(y_true, y_pred)
+    squares = [d * d for d in diffs]
+    mean = math.fsum(squares) / len(squares)
+    answer = math.sqrt(mean)
+    steps = [
+        "RMSE = sqrt((1/N) Σ (y_true - y_pred)²)",
+        f"errors = {val(diffs)}; squared = {val(squares)}",
+        f"MSE = {num(math.fsum(squares))}/{len(squares)} = {num(mean)}",
+        f"RMSE = sqrt({num(mean)}) = {num(answer)}",
+    ]
+    return answer, steps
