@@ -1,0 +1,404 @@
+"""Spaced-repetition scheduling: FSRS cards, ratings from results, the daily queue.
+
+The scheduler itself is the ``fsrs`` package; this module decides what to feed
+it (a rating from a graded answer) and what to ask next (due questions by risk
+of forgetting, then new questions spread across topics, within daily limits).
+
+Everything here is a pure function of its arguments: the clock and the seed
+are passed in, so tests can move time exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
+from typing import TYPE_CHECKING, Protocol
+
+from fsrs import Card, Rating, Scheduler, State
+
+if TYPE_CHECKING:
+    from dlquiz.store import Review, Store
+
+__all__ = [
+    "Card",
+    "Rating",
+    "State",
+    "Scheduler",
+    "DEFAULTS",
+    "SPEED_THRESHOLDS",
+    "Limits",
+    "Queue",
+    "make_scheduler",
+    "scheduler_for",
+    "card_id_for",
+    "new_card",
+    "review_card",
+    "replay_card",
+    "rating_for",
+    "filter_questions",
+    "start_of_day",
+    "build_queue",
+    "build_cram_queue",
+    "queue_for",
+    "cram_queue_for",
+]
+
+# Settings this module reads from the store, with their defaults.
+DEFAULTS: dict[str, float | int] = {
+    "desired_retention": 0.9,
+    "new_per_day": 20,
+    "reviews_per_day": 200,
+}
+
+# (fast, slow) answer times in seconds per question type: a right answer
+# faster than ``fast`` is rated Easy, slower than ``slow`` Hard. Reading a
+# multiple-choice question takes seconds; a numeric one needs arithmetic.
+SPEED_THRESHOLDS: dict[str, tuple[float, float]] = {
+    "mcq": (8.0, 30.0),
+    "numeric": (30.0, 120.0),
+    "code_output": (20.0, 90.0),
+}
+# For a type added later and not listed above.
+DEFAULT_SPEED_THRESHOLD = (15.0, 60.0)
+SELF_RATED_TYPES = frozenset({"recall"})
+
+
+class QuestionLike(Protocol):
+    """What scheduling needs from a bank question (``dlquiz.bank.Question`` fits)."""
+
+    id: str
+    topic: str
+    tags: Sequence[str]
+    type: str
+    difficulty: int
+
+
+# --- the scheduler -----------------------------------------------------------
+
+
+def make_scheduler(desired_retention: float = DEFAULTS["desired_retention"]) -> Scheduler:
+    """An FSRS scheduler with fuzzing off.
+
+    Fuzzing adds a random day or two to long intervals. It is off so that a
+    card's state is a pure function of its review log: an import or an undo
+    rebuilds cards by replaying the log, and the result must equal the state
+    recorded when the answers were given (and tests can pin exact dates).
+    """
+    if not 0.0 < float(desired_retention) < 1.0:
+        raise ValueError(f"desired retention must be between 0 and 1, got {desired_retention}")
+    return Scheduler(desired_retention=float(desired_retention), enable_fuzzing=False)
+
+
+def scheduler_for(store: Store) -> Scheduler:
+    """The scheduler with the desired retention saved in ``store``'s settings."""
+    return make_scheduler(store.get_setting("desired_retention", DEFAULTS["desired_retention"]))
+
+
+def card_id_for(question_id: str) -> int:
+    """A stable FSRS card id for a question id.
+
+    ``fsrs.Card()`` defaults to the wall clock; deriving the id from the
+    question id keeps rebuilt cards equal to the originals on any machine.
+    """
+    return int.from_bytes(hashlib.sha256(question_id.encode("utf-8")).digest()[:6], "big")
+
+
+def new_card(question_id: str, now: datetime) -> Card:
+    """The card of a question never reviewed (``now`` only fills the unused ``due``)."""
+    return Card(card_id=card_id_for(question_id), due=now)
+
+
+def review_card(
+    scheduler: Scheduler,
+    card: Card | None,
+    question_id: str,
+    rating: int,
+    when: datetime,
+    duration_ms: int | None = None,
+) -> Card:
+    """The card after answering ``question_id`` at ``when`` with ``rating``.
+
+    ``card`` is the stored card, or None for a question never reviewed.
+    """
+    when = when.astimezone(timezone.utc)
+    card = card if card is not None else new_card(question_id, when)
+    after, _log = scheduler.review_card(card, Rating(int(rating)), review_datetime=when, review_duration=duration_ms)
+    return after
+
+
+def replay_card(scheduler: Scheduler, question_id: str, reviews: Iterable[Review]) -> Card | None:
+    """Rebuild a question's card from its review log; None if no review counts.
+
+    Cram reviews are practice outside the schedule and are skipped. Reviews
+    are replayed by time, ties broken by uid, so every machine agrees.
+    """
+    counted = sorted(
+        (r for r in reviews if r.mode != "cram" and r.question_id == question_id),
+        key=lambda r: (r.reviewed_at, r.uid),
+    )
+    card: Card | None = None
+    for r in counted:
+        card = review_card(scheduler, card, question_id, r.rating, r.reviewed_at, r.duration_ms)
+    return card
+
+
+# --- rating ------------------------------------------------------------------
+
+
+def rating_for(
+    question_type: str,
+    correct: bool | None,
+    duration_ms: int,
+    self_rating: int | None = None,
+) -> Rating:
+    """The FSRS rating suggested by a graded answer.
+
+    Wrong is Again; right is Good, Easy when faster than the type's fast
+    threshold, Hard when slower than its slow one (``SPEED_THRESHOLDS``).
+    Recall questions are self-rated: ``self_rating`` is returned as given.
+    The learner may still override the suggestion; the store records
+    whatever final rating the session passes it.
+
+    >>> rating_for("mcq", True, 5_000)
+    <Rating.Easy: 4>
+    """
+    if question_type in SELF_RATED_TYPES or correct is None:
+        if self_rating is None:
+            raise ValueError(f"a {question_type} answer needs the learner's own rating")
+        return Rating(int(self_rating))
+    if not correct:
+        return Rating.Again
+    fast, slow = SPEED_THRESHOLDS.get(question_type, DEFAULT_SPEED_THRESHOLD)
+    seconds = duration_ms / 1000.0
+    if seconds < fast:
+        return Rating.Easy
+    if seconds > slow:
+        return Rating.Hard
+    return Rating.Good
+
+
+# --- filters -----------------------------------------------------------------
+
+
+def filter_questions(
+    questions: Iterable[QuestionLike],
+    *,
+    topics: Collection[str] = (),
+    tags: Collection[str] = (),
+    types: Collection[str] = (),
+    difficulties: Collection[int] = (),
+) -> list[QuestionLike]:
+    """The questions that pass every given filter; an empty filter lets all through.
+
+    Within one filter the values are alternatives (topic A or B); a question
+    passes the tag filter when it has any of the tags.
+    """
+    topics, tags, types, difficulties = set(topics), set(tags), set(types), {int(d) for d in difficulties}
+    return [
+        q
+        for q in questions
+        if (not topics or q.topic in topics)
+        and (not tags or tags.intersection(q.tags))
+        and (not types or q.type in types)
+        and (not difficulties or int(q.difficulty) in difficulties)
+    ]
+
+
+# --- the queue ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Daily limits: new questions introduced and reviews of seen questions."""
+
+    new_per_day: int = int(DEFAULTS["new_per_day"])
+    reviews_per_day: int = int(DEFAULTS["reviews_per_day"])
+
+    @classmethod
+    def from_store(cls, store: Store) -> Limits:
+        return cls(
+            new_per_day=int(store.get_setting("new_per_day", DEFAULTS["new_per_day"])),
+            reviews_per_day=int(store.get_setting("reviews_per_day", DEFAULTS["reviews_per_day"])),
+        )
+
+
+@dataclass(frozen=True)
+class Queue:
+    """What to ask next, as question ids.
+
+    ``due``: seen questions due now, most at risk of being forgotten first.
+    ``new``: questions never reviewed, spread across topics.
+    ``next_due``: when the earliest not-yet-due question falls due (None if
+    no seen question is waiting), so an empty queue can say when to return.
+    """
+
+    due: tuple[str, ...] = ()
+    new: tuple[str, ...] = ()
+    next_due: datetime | None = None
+    new_left: int = 0
+    reviews_left: int = 0
+    retrievability: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return self.due + self.new
+
+    def __len__(self) -> int:
+        return len(self.due) + len(self.new)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+def start_of_day(now: datetime, tz: tzinfo = timezone.utc) -> datetime:
+    """Midnight of ``now``'s day in ``tz``, as UTC: when daily limits reset."""
+    local = now.astimezone(tz)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(timezone.utc)
+
+
+def _spread_new(questions: Sequence[QuestionLike], count: int, seed: int) -> list[str]:
+    """Up to ``count`` question ids taken round-robin over topics.
+
+    Topic order and the order of equally difficult questions within a topic
+    come from ``seed``; easier questions of a topic come first.
+    """
+    if count <= 0:
+        return []
+    rng = random.Random(seed)
+    by_topic: dict[str, list[QuestionLike]] = {}
+    for q in sorted(questions, key=lambda q: q.id):
+        by_topic.setdefault(q.topic, []).append(q)
+    topics = sorted(by_topic)
+    rng.shuffle(topics)
+    lanes = []
+    for topic in topics:
+        lane = by_topic[topic]
+        rng.shuffle(lane)
+        lane.sort(key=lambda q: q.difficulty)  # stable: shuffled order kept within a difficulty
+        lanes.append(lane)
+    picked: list[str] = []
+    depth = 0
+    while len(picked) < count and any(depth < len(lane) for lane in lanes):
+        for lane in lanes:
+            if depth < len(lane) and len(picked) < count:
+                picked.append(lane[depth].id)
+        depth += 1
+    return picked
+
+
+def _next_due(cards: Mapping[str, Card], ids: Iterable[str], now: datetime) -> datetime | None:
+    waiting = [cards[i].due for i in ids if i in cards and cards[i].due > now]
+    return min(waiting) if waiting else None
+
+
+def build_queue(
+    questions: Sequence[QuestionLike],
+    cards: Mapping[str, Card],
+    now: datetime,
+    scheduler: Scheduler,
+    *,
+    limits: Limits = Limits(),
+    new_today: int = 0,
+    reviews_today: int = 0,
+    seed: int = 0,
+) -> Queue:
+    """The drill queue for ``questions`` (already filtered) at ``now``.
+
+    Due questions come first, lowest retrievability first. The daily review
+    limit caps questions in the Review state; questions still in their
+    (re)learning steps (minutes apart) are always included, as they belong to
+    today's work already started. New questions follow, up to the daily new
+    limit minus ``new_today`` (questions introduced earlier today).
+    Cards of questions not in ``questions`` (filtered out, or deleted from the
+    banks) are ignored.
+    """
+    ids = [q.id for q in questions]
+    due_ids = [i for i in ids if i in cards and cards[i].due <= now]
+    risk = {i: scheduler.get_card_retrievability(cards[i], now) for i in due_ids}
+    due_ids.sort(key=lambda i: (risk[i], cards[i].due, i))
+
+    reviews_left = max(0, limits.reviews_per_day - reviews_today)
+    due: list[str] = []
+    review_slots = reviews_left
+    for i in due_ids:
+        if cards[i].state != State.Review:
+            due.append(i)
+        elif review_slots > 0:
+            due.append(i)
+            review_slots -= 1
+
+    new_left = max(0, limits.new_per_day - new_today)
+    unseen = [q for q in questions if q.id not in cards]
+    new = _spread_new(unseen, new_left, seed)
+    return Queue(
+        due=tuple(due),
+        new=tuple(new),
+        next_due=_next_due(cards, ids, now),
+        new_left=new_left,
+        reviews_left=reviews_left,
+        retrievability=risk,
+    )
+
+
+def build_cram_queue(
+    questions: Sequence[QuestionLike],
+    cards: Mapping[str, Card],
+    now: datetime,
+    scheduler: Scheduler,
+    *,
+    seed: int = 0,
+    limit: int | None = None,
+) -> Queue:
+    """Practice ahead of schedule: seen questions not yet due (lowest
+    retrievability first), then new questions spread across topics.
+
+    No daily limits apply. Reviews made from this queue are recorded with
+    mode ``"cram"`` and leave card state alone.
+    """
+    ids = [q.id for q in questions]
+    ahead = [i for i in ids if i in cards and cards[i].due > now]
+    risk = {i: scheduler.get_card_retrievability(cards[i], now) for i in ahead}
+    ahead.sort(key=lambda i: (risk[i], cards[i].due, i))
+    unseen = [q for q in questions if q.id not in cards]
+    room = len(unseen) if limit is None else max(0, limit - len(ahead))
+    new = _spread_new(unseen, room, seed)
+    if limit is not None:
+        ahead = ahead[:limit]
+    return Queue(due=tuple(ahead), new=tuple(new), next_due=_next_due(cards, ids, now), retrievability=risk)
+
+
+def queue_for(
+    store: Store,
+    questions: Sequence[QuestionLike],
+    now: datetime,
+    *,
+    seed: int = 0,
+    tz: tzinfo = timezone.utc,
+) -> Queue:
+    """``build_queue`` with cards, limits and today's counts read from ``store``.
+
+    "Today" starts at midnight in ``tz`` (UTC unless the caller passes the
+    learner's zone).
+    """
+    day = start_of_day(now, tz)
+    return build_queue(
+        questions,
+        store.cards(),
+        now,
+        scheduler_for(store),
+        limits=Limits.from_store(store),
+        new_today=store.count_new_since(day),
+        reviews_today=store.count_reviews_since(day, mode="drill", seen_before=day),
+        seed=seed,
+    )
+
+
+def cram_queue_for(
+    store: Store, questions: Sequence[QuestionLike], now: datetime, *, seed: int = 0, limit: int | None = None
+) -> Queue:
+    """``build_cram_queue`` with cards and retention read from ``store``."""
+    return build_cram_queue(questions, store.cards(), now, scheduler_for(store), seed=seed, limit=limit)

@@ -1,0 +1,691 @@
+"""The progress store: one SQLite file holding cards, the review log, exams and settings.
+
+Durability rules the drill relies on:
+
+- WAL mode and a busy timeout, so two dlquiz processes can share one file;
+  writes start with ``BEGIN IMMEDIATE`` so a second writer waits for the
+  first instead of failing half-way.
+- ``record_review`` commits before it returns: an answer the learner has seen
+  acknowledged survives a crash or ``kill -9``.
+- The schema is a list of named migrations, each applied in the transaction
+  that records it, run whenever the store opens.
+
+Times are timezone-aware UTC datetimes, stored as ISO 8601 text with
+microseconds and ``+00:00`` so that text order is time order.
+
+Example::
+
+    from dlquiz.store import Store, Review
+    from dlquiz.schedule import scheduler_for, review_card
+
+    with Store.open() as store:
+        scheduler = scheduler_for(store)
+        card = review_card(scheduler, store.card("softmax-1"), "softmax-1", 3, now)
+        store.record_review(Review(question_id="softmax-1", answer="0.42", correct=True,
+                                   rating=3, reviewed_at=now, duration_ms=9000), card)
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from fsrs import Card, Scheduler, State
+
+from dlquiz import paths
+from dlquiz.errors import StoreError
+from dlquiz.schedule import replay_card
+
+__all__ = [
+    "Store", "Review", "Exam", "MODES", "MIGRATIONS", "BUSY_TIMEOUT_S",
+    "iso_utc", "parse_utc", "card_to_dict", "card_from_dict", "migrate", "schema",
+]
+
+MODES = ("drill", "exam", "cram")
+BUSY_TIMEOUT_S = 5.0
+
+
+# --- time as text ------------------------------------------------------------
+
+
+def iso_utc(dt: datetime) -> str:
+    """``dt`` as fixed-width ISO 8601 UTC text; refuses naive datetimes."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"datetime must be timezone-aware: {dt!r}")
+    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def parse_utc(text: str) -> datetime:
+    """Read ISO 8601 text with an offset (or ``Z``) as an aware UTC datetime."""
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    dt = datetime.fromisoformat(text)
+    if dt.tzinfo is None:
+        raise ValueError(f"time has no UTC offset: {text!r}")
+    return dt.astimezone(timezone.utc)
+
+
+def _utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"datetime must be timezone-aware: {dt!r}")
+    return dt.astimezone(timezone.utc)
+
+
+# --- records -----------------------------------------------------------------
+
+
+def _new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, kw_only=True)
+class Review:
+    """One answer in the log.
+
+    ``uid`` is globally unique so that merging logs from two machines never
+    counts an answer twice; ``id`` is the local row id (None until recorded).
+    ``correct`` is None for self-rated (recall) answers. ``rating`` is the
+    final FSRS rating (1 Again .. 4 Easy) after any override by the learner.
+    ``seed`` is the variant seed of a templated question, so the exact
+    question can be shown again.
+    """
+
+    question_id: str
+    answer: str
+    correct: bool | None
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int
+    mode: str = "drill"
+    seed: int | None = None
+    exam_id: int | None = None
+    uid: str = field(default_factory=_new_uid)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.question_id, str) or not self.question_id:
+            raise ValueError("question_id must be a non-empty string")
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if isinstance(self.rating, bool) or int(self.rating) not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1..4, got {self.rating!r}")
+        if int(self.duration_ms) < 0:
+            raise ValueError(f"duration_ms must be >= 0, got {self.duration_ms!r}")
+        object.__setattr__(self, "rating", int(self.rating))
+        object.__setattr__(self, "duration_ms", int(self.duration_ms))
+        object.__setattr__(self, "reviewed_at", _utc(self.reviewed_at))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (times as ISO text)."""
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "question_id": self.question_id,
+            "seed": self.seed,
+            "answer": self.answer,
+            "correct": self.correct,
+            "rating": self.rating,
+            "reviewed_at": iso_utc(self.reviewed_at),
+            "duration_ms": self.duration_ms,
+            "mode": self.mode,
+            "exam_id": self.exam_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Review:
+        return cls(
+            id=data.get("id"),
+            uid=data["uid"],
+            question_id=data["question_id"],
+            seed=data.get("seed"),
+            answer=data["answer"],
+            correct=data.get("correct"),
+            rating=data["rating"],
+            reviewed_at=parse_utc(data["reviewed_at"]),
+            duration_ms=data["duration_ms"],
+            mode=data.get("mode", "drill"),
+            exam_id=data.get("exam_id"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exam:
+    """A timed exam: which questions, when, and the score once finished (0..1)."""
+
+    started_at: datetime
+    question_ids: tuple[str, ...]
+    time_limit_s: int | None = None
+    finished_at: datetime | None = None
+    score: float | None = None
+    uid: str = field(default_factory=_new_uid)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "started_at", _utc(self.started_at))
+        object.__setattr__(self, "question_ids", tuple(self.question_ids))
+        if self.finished_at is not None:
+            object.__setattr__(self, "finished_at", _utc(self.finished_at))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "started_at": iso_utc(self.started_at),
+            "finished_at": iso_utc(self.finished_at) if self.finished_at else None,
+            "time_limit_s": self.time_limit_s,
+            "question_ids": list(self.question_ids),
+            "score": self.score,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Exam:
+        return cls(
+            id=data.get("id"),
+            uid=data["uid"],
+            started_at=parse_utc(data["started_at"]),
+            finished_at=parse_utc(data["finished_at"]) if data.get("finished_at") else None,
+            time_limit_s=data.get("time_limit_s"),
+            question_ids=tuple(data["question_ids"]),
+            score=data.get("score"),
+        )
+
+
+def card_to_dict(card: Card) -> dict[str, Any]:
+    """Like ``Card.to_dict`` but with fixed-width UTC times."""
+    return {
+        "card_id": card.card_id,
+        "state": int(card.state),
+        "step": card.step,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "due": iso_utc(card.due),
+        "last_review": iso_utc(card.last_review) if card.last_review else None,
+    }
+
+
+def card_from_dict(data: dict[str, Any]) -> Card:
+    # Not Card.from_dict: it turns a stability of 0.0 into None.
+    return Card(
+        card_id=int(data["card_id"]),
+        state=State(int(data["state"])),
+        step=data["step"],
+        stability=data["stability"],
+        difficulty=data["difficulty"],
+        due=parse_utc(data["due"]),
+        last_review=parse_utc(data["last_review"]) if data["last_review"] else None,
+    )
+
+
+# --- migrations --------------------------------------------------------------
+# Append only: never edit a migration that has shipped; add a new one.
+# Each runs inside the transaction that records it, so a migration is either
+# fully applied and recorded or not at all. No executescript here: it commits.
+
+
+def _m0001_initial(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE cards (
+            question_id TEXT PRIMARY KEY,
+            card_id     INTEGER NOT NULL,
+            state       INTEGER NOT NULL CHECK (state IN (1, 2, 3)),
+            step        INTEGER,
+            stability   REAL,
+            difficulty  REAL,
+            due         TEXT NOT NULL,
+            last_review TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE reviews (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid         TEXT NOT NULL UNIQUE,
+            question_id TEXT NOT NULL,
+            seed        INTEGER,
+            answer      TEXT NOT NULL,
+            correct     INTEGER CHECK (correct IN (0, 1)),
+            rating      INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_at TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+            mode        TEXT NOT NULL CHECK (mode IN ('drill', 'exam', 'cram')),
+            exam_id     INTEGER
+        )"""
+    )
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def _m0002_exams_and_indexes(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE exams (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid          TEXT NOT NULL UNIQUE,
+            started_at   TEXT NOT NULL,
+            finished_at  TEXT,
+            time_limit_s INTEGER,
+            question_ids TEXT NOT NULL,
+            score        REAL
+        )"""
+    )
+    db.execute("CREATE INDEX reviews_by_question ON reviews (question_id, reviewed_at)")
+    db.execute("CREATE INDEX reviews_by_time ON reviews (reviewed_at)")
+    db.execute("CREATE INDEX cards_by_due ON cards (due)")
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
+    ("0001_initial", _m0001_initial),
+    ("0002_exams_and_indexes", _m0002_exams_and_indexes),
+)
+
+
+def migrate(db: sqlite3.Connection, migrations: Sequence[tuple[str, Callable]] = MIGRATIONS) -> list[str]:
+    """Apply the migrations not yet recorded, in order; return the names applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations ("
+        "id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)"
+    )
+    known = {name for name, _ in MIGRATIONS}
+    recorded = {row[0] for row in db.execute("SELECT name FROM migrations")}
+    if recorded - known:
+        raise StoreError(
+            "progress database was written by a newer dlquiz "
+            f"(unknown migrations: {', '.join(sorted(recorded - known))})"
+        )
+    applied = []
+    for name, apply in migrations:
+        if name in recorded:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            if db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                db.execute("COMMIT")
+                continue
+            apply(db)
+            db.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))",
+                (name,),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+# --- the store ---------------------------------------------------------------
+
+_REVIEW_COLUMNS = "id, uid, question_id, seed, answer, correct, rating, reviewed_at, duration_ms, mode, exam_id"
+_EXAM_COLUMNS = "id, uid, started_at, finished_at, time_limit_s, question_ids, score"
+
+
+def _enable_wal(db: sqlite3.Connection) -> str:
+    """Switch to WAL, retrying while another process holds the lock.
+
+    Changing the journal mode does not go through SQLite's busy handler, so
+    two processes creating the same file at once would otherwise fail.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _review_from_row(row: sqlite3.Row | tuple) -> Review:
+    id_, uid, qid, seed, answer, correct, rating, at, duration, mode, exam_id = row
+    return Review(
+        id=id_,
+        uid=uid,
+        question_id=qid,
+        seed=seed,
+        answer=answer,
+        correct=None if correct is None else bool(correct),
+        rating=rating,
+        reviewed_at=parse_utc(at),
+        duration_ms=duration,
+        mode=mode,
+        exam_id=exam_id,
+    )
+
+
+def _exam_from_row(row: tuple) -> Exam:
+    id_, uid, started, finished, limit, qids, score = row
+    return Exam(
+        id=id_,
+        uid=uid,
+        started_at=parse_utc(started),
+        finished_at=parse_utc(finished) if finished else None,
+        time_limit_s=limit,
+        question_ids=tuple(json.loads(qids)),
+        score=score,
+    )
+
+
+class Store:
+    """An open progress database. Use ``Store.open()``; close it or use ``with``."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    # opening ----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Store:
+        """Open (creating folder and file if needed) and migrate the database.
+
+        ``path`` None means ``paths.db_path()``: ``$DLQUIZ_HOME/progress.db``
+        or the platform's user data folder.
+        """
+        path = Path(path) if path is not None else paths.db_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{path.parent}: cannot create the data folder ({error.strerror or error})") from error
+        try:
+            # isolation_level=None: no implicit transactions; we BEGIN ourselves.
+            db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: cannot open the progress database ({error})") from error
+        try:
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            mode = _enable_wal(db)
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{path}: cannot switch the database to WAL mode (got {mode})")
+            # FULL: a committed answer is on disk, not only in the OS cache, before we say so.
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrate(db)
+        except sqlite3.OperationalError as error:
+            db.close()
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreError(f"{path}: database stayed locked by another process for {BUSY_TIMEOUT_S:g} s") from error
+            raise StoreError(f"{path}: not a usable progress database ({error})") from error
+        except sqlite3.DatabaseError as error:
+            db.close()
+            raise StoreError(f"{path}: not a usable progress database ({error})") from error
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One write transaction (``BEGIN IMMEDIATE``); nested uses join the outer one."""
+        if self.db.in_transaction:
+            yield self
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def applied_migrations(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT name FROM migrations ORDER BY id")]
+
+    # cards ------------------------------------------------------------------
+
+    def card(self, question_id: str) -> Card | None:
+        row = self.db.execute(
+            "SELECT card_id, state, step, stability, difficulty, due, last_review FROM cards WHERE question_id = ?",
+            (question_id,),
+        ).fetchone()
+        return self._card_from_row(row) if row else None
+
+    def cards(self) -> dict[str, Card]:
+        """Every question's card, by question id (questions never reviewed have none)."""
+        rows = self.db.execute(
+            "SELECT question_id, card_id, state, step, stability, difficulty, due, last_review "
+            "FROM cards ORDER BY question_id"
+        )
+        return {row[0]: self._card_from_row(row[1:]) for row in rows}
+
+    @staticmethod
+    def _card_from_row(row: tuple) -> Card:
+        card_id, state, step, stability, difficulty, due, last = row
+        return card_from_dict(
+            {
+                "card_id": card_id,
+                "state": state,
+                "step": step,
+                "stability": stability,
+                "difficulty": difficulty,
+                "due": due,
+                "last_review": last,
+            }
+        )
+
+    def put_card(self, question_id: str, card: Card | None) -> None:
+        """Save (or with None, delete) a question's card."""
+        with self.transaction():
+            if card is None:
+                self.db.execute("DELETE FROM cards WHERE question_id = ?", (question_id,))
+                return
+            d = card_to_dict(card)
+            self.db.execute(
+                "INSERT INTO cards (question_id, card_id, state, step, stability, difficulty, due, last_review) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (question_id) DO UPDATE SET card_id = excluded.card_id, state = excluded.state, "
+                "step = excluded.step, stability = excluded.stability, difficulty = excluded.difficulty, "
+                "due = excluded.due, last_review = excluded.last_review",
+                (question_id, d["card_id"], d["state"], d["step"], d["stability"], d["difficulty"], d["due"],
+                 d["last_review"]),
+            )
+
+    def rebuild_card(self, question_id: str, scheduler: Scheduler) -> Card | None:
+        """Replace a question's card by a replay of its review log (cram skipped)."""
+        with self.transaction():
+            card = replay_card(scheduler, question_id, self.reviews(question_id))
+            self.put_card(question_id, card)
+        return card
+
+    # reviews ----------------------------------------------------------------
+
+    def record_review(self, review: Review, card_after: Card | None) -> Review:
+        """Log an answer and save the card it produced, in one committed transaction.
+
+        ``card_after`` is the card after the review (``schedule.review_card``);
+        it must be None for a cram review, which never changes card state.
+        Returns the review with its row id. When this returns, the answer is
+        on disk.
+        """
+        if review.mode == "cram" and card_after is not None:
+            raise ValueError("a cram review must not change card state (pass card_after=None)")
+        if review.mode != "cram" and card_after is None:
+            raise ValueError(f"a {review.mode} review needs the card after it")
+        with self.transaction():
+            inserted = self._insert_review(review, ignore_duplicate=False)
+            if card_after is not None:
+                self.put_card(review.question_id, card_after)
+        return inserted
+
+    def add_review(self, review: Review) -> bool:
+        """Insert a review unless its uid is already logged; True if inserted.
+
+        Card state is not touched: follow with ``rebuild_card``. Used by import.
+        """
+        with self.transaction():
+            before = self.db.total_changes
+            self._insert_review(review, ignore_duplicate=True)
+            return self.db.total_changes > before
+
+    def _insert_review(self, review: Review, *, ignore_duplicate: bool) -> Review:
+        verb = "INSERT OR IGNORE" if ignore_duplicate else "INSERT"
+        try:
+            cursor = self.db.execute(
+                f"{verb} INTO reviews (uid, question_id, seed, answer, correct, rating, reviewed_at, duration_ms, "
+                "mode, exam_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    review.uid,
+                    review.question_id,
+                    review.seed,
+                    review.answer,
+                    None if review.correct is None else int(bool(review.correct)),
+                    review.rating,
+                    iso_utc(review.reviewed_at),
+                    review.duration_ms,
+                    review.mode,
+                    review.exam_id,
+                ),
+            )
+        except sqlite3.IntegrityError as error:
+            raise StoreError(f"review {review.uid} is already recorded") from error
+        return replace(review, id=cursor.lastrowid)
+
+    def undo_review(self, review_id: int, scheduler: Scheduler) -> None:
+        """Delete a review and rebuild its question's card from the remaining log."""
+        with self.transaction():
+            row = self.db.execute("SELECT question_id FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no review with id {review_id}")
+            self.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            self.rebuild_card(row[0], scheduler)
+
+    def reviews(self, question_id: str | None = None) -> list[Review]:
+        """The review log (of one question, or all), oldest first."""
+        sql = f"SELECT {_REVIEW_COLUMNS} FROM reviews"
+        args: tuple = ()
+        if question_id is not None:
+            sql += " WHERE question_id = ?"
+            args = (question_id,)
+        sql += " ORDER BY reviewed_at, uid"
+        return [_review_from_row(row) for row in self.db.execute(sql, args)]
+
+    def review_uids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT uid FROM reviews")}
+
+    def count_reviews_since(
+        self, since: datetime, mode: str | None = "drill", seen_before: datetime | None = None
+    ) -> int:
+        """Reviews at or after ``since`` (of ``mode``; None for any mode).
+
+        With ``seen_before``, only reviews of questions already introduced
+        (a non-cram review) before that time: the daily review limit counts
+        reviews of old questions, not the steps of today's new ones.
+        """
+        sql = "SELECT COUNT(*) FROM reviews r WHERE r.reviewed_at >= ?"
+        args: list[Any] = [iso_utc(since)]
+        if mode is not None:
+            sql += " AND r.mode = ?"
+            args.append(mode)
+        if seen_before is not None:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM reviews f WHERE f.question_id = r.question_id"
+                " AND f.mode != 'cram' AND f.reviewed_at < ?)"
+            )
+            args.append(iso_utc(seen_before))
+        return self.db.execute(sql, args).fetchone()[0]
+
+    def count_new_since(self, since: datetime) -> int:
+        """Questions introduced at or after ``since``: their first non-cram review is that late."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM (SELECT question_id FROM reviews WHERE mode != 'cram' "
+            "GROUP BY question_id HAVING MIN(reviewed_at) >= ?)",
+            (iso_utc(since),),
+        ).fetchone()[0]
+
+    # settings ---------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Save a JSON-serialisable setting."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    def settings(self) -> dict[str, Any]:
+        return {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM settings ORDER BY key")}
+
+    # exams ------------------------------------------------------------------
+
+    def start_exam(
+        self, started_at: datetime, question_ids: Sequence[str], time_limit_s: int | None = None
+    ) -> Exam:
+        """Record the start of an exam; reviews made during it carry its ``id``."""
+        return self.add_exam(Exam(started_at=started_at, question_ids=tuple(question_ids), time_limit_s=time_limit_s))
+
+    def add_exam(self, exam: Exam) -> Exam:
+        """Insert an exam, or return the one already stored with its uid."""
+        with self.transaction():
+            existing = self.exam_by_uid(exam.uid)
+            if existing is not None:
+                return existing
+            d = exam.to_dict()
+            cursor = self.db.execute(
+                "INSERT INTO exams (uid, started_at, finished_at, time_limit_s, question_ids, score) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (d["uid"], d["started_at"], d["finished_at"], d["time_limit_s"], json.dumps(d["question_ids"]),
+                 d["score"]),
+            )
+            return replace(exam, id=cursor.lastrowid)
+
+    def finish_exam(self, exam_id: int, finished_at: datetime, score: float) -> Exam:
+        """Record an exam's end and its score (fraction correct, 0..1)."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE exams SET finished_at = ?, score = ? WHERE id = ?", (iso_utc(finished_at), score, exam_id)
+            )
+            if cursor.rowcount == 0:
+                raise StoreError(f"no exam with id {exam_id}")
+        exam = self.exam(exam_id)
+        assert exam is not None
+        return exam
+
+    def exam(self, exam_id: int) -> Exam | None:
+        row = self.db.execute(f"SELECT {_EXAM_COLUMNS} FROM exams WHERE id = ?", (exam_id,)).fetchone()
+        return _exam_from_row(row) if row else None
+
+    def exam_by_uid(self, uid: str) -> Exam | None:
+        row = self.db.execute(f"SELECT {_EXAM_COLUMNS} FROM exams WHERE uid = ?", (uid,)).fetchone()
+        return _exam_from_row(row) if row else None
+
+    def exams(self) -> list[Exam]:
+        """Every exam, oldest first."""
+        return [_exam_from_row(row) for row in self.db.execute(f"SELECT {_EXAM_COLUMNS} FROM exams ORDER BY started_at, uid")]
+
+    # whole-database views ---------------------------------------------------
+
+    def integrity_check(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def dump(self) -> list[str]:
+        """Every statement that recreates the database: compare two to see if anything changed."""
+        return list(self.db.iterdump())
+
+
+def schema(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """Tables (SQLite's own excluded) and their column names, for schema tests."""
+    tables = [
+        row[0]
+        for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    ]
+    return {t: [row[1] for row in db.execute(f"PRAGMA table_info({t})")] for t in tables}
