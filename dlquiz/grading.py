@@ -70,7 +70,8 @@ def expected_text(variant: Variant) -> str:
     if variant.kind == "choice":
         return ", ".join(f"{LETTERS[i]}) {variant.options[i].text}" for i in variant.answer)
     if variant.kind == "number":
-        text = format_value(variant.answer)
+        sigfig = variant.tolerance.sigfig if variant.tolerance else None
+        text = format_value(variant.answer, sigfig) if sigfig else format_value(variant.answer)
         unit = variant.unit
         return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
     return str(variant.answer).rstrip()

@@ -110,18 +110,25 @@ def _show(values: dict[str, Any]) -> str:
 
 
 def render_value(value: Any) -> str:
-    """A value as it appears inside a prompt; matrices become an indented grid on their own lines."""
-    if is_matrix(value):
-        grid = "\n".join("    " + row for row in format_grid(value).splitlines())
-        return f"\n\n{grid}\n\n"
+    """A scalar or vector as it appears inside a prompt (matrices: see :func:`fill_prompt`)."""
     return format_value(value)
 
 
 def fill_prompt(question: NumericQuestion, values: dict[str, Any]) -> str:
+    """Fill the placeholders by name; a matrix becomes an indented grid between blank lines."""
     assert question.template is not None
-    text = question.template.render({name: render_value(values[name]) for name in question.template.names})
-    # A matrix placed mid-sentence brings its own blank lines; keep at most one.
-    return re.sub(r"[ \t]*\n(?:[ \t]*\n)+", "\n\n", text).strip()
+    grids: list[str] = []
+    filled = {}
+    for name in question.template.names:
+        value = values[name]
+        if is_matrix(value):
+            grids.append("\n".join("    " + row for row in format_grid(value).splitlines()))
+            filled[name] = f"\x00{len(grids) - 1}\x00"
+        else:
+            filled[name] = render_value(value)
+    text = question.template.render(filled)
+    text = re.sub(r"[ \t]*\x00(\d+)\x00[ \t]*", lambda m: f"\n\n{grids[int(m[1])]}\n\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def _pick(question: NumericQuestion, answer: Any, values: dict[str, Any]) -> Any:

@@ -40,3 +40,30 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line on stderr and exit: the only way a command reports a user's error."""
     print(f"dlquiz: {message}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def bank_option():
+    """The ``--bank PATH`` option shared by every command that reads banks (repeatable)."""
+    return typer.Option(
+        None,
+        "--bank",
+        "-b",
+        help="Also load this bank file or folder (repeatable).",
+        show_default=False,
+    )
+
+
+def load_or_fail(extra_paths, *, strict: bool = True):
+    """Load the bundled banks plus ``--bank`` paths; print each bank error on its own line.
+
+    ``strict`` ends the command (exit 1) when any bank is broken, so nobody
+    drills a half-loaded bank without knowing.
+    """
+    from dlquiz.loader import load_banks
+
+    bank = load_banks(extra_paths or ())
+    for error in bank.errors:
+        print(f"dlquiz: {error}", file=sys.stderr)
+    if bank.errors and strict:
+        fail(f"{len(bank.errors)} problem(s) in the banks; fix them (dlquiz check lists them all)")
+    return bank

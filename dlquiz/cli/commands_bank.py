@@ -1,1 +1,154 @@
-"""(registered commands live here)"""
+"""Commands for authors and browsers of banks: ``list``, ``show`` and ``check``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from dlquiz.cli.app import app, bank_option, fail, load_or_fail
+
+
+@app.command("list")
+def list_banks(bank: Optional[List[Path]] = bank_option()) -> None:
+    """List the loaded banks, their topics and question counts by type.
+
+    Example:
+
+        dlquiz list --bank ~/my-questions
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from dlquiz.question import QUESTION_TYPES
+
+    loaded = load_or_fail(bank, strict=False)
+    console = Console()
+    counts: dict[str, dict[str, int]] = {}
+    for question in loaded.questions:
+        row = counts.setdefault(question.topic, dict.fromkeys(QUESTION_TYPES, 0))
+        row[question.type] += 1
+    table = Table(title=f"{len(loaded.questions)} questions in {len(loaded.files)} bank file(s)")
+    table.add_column("topic")
+    for qtype in QUESTION_TYPES:
+        table.add_column(qtype, justify="right")
+    table.add_column("total", justify="right")
+    for topic in sorted(counts):
+        row = counts[topic]
+        table.add_row(topic, *(str(row[t]) for t in QUESTION_TYPES), str(sum(row.values())))
+    console.print(table)
+    for name in loaded.files:
+        console.print(f"  {name}", style="dim", highlight=False)
+    if loaded.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    question_id: str = typer.Argument(..., metavar="ID", help="The question's id."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Which variant (default: a random one, printed)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
+    bank: Optional[List[Path]] = bank_option(),
+) -> None:
+    """Show one question (a variant, for templates) with its answer, explanation and worked steps.
+
+    An authoring aid: see exactly what a learner will see for a given seed.
+
+    Example:
+
+        dlquiz show conv-output-size --seed 7
+    """
+    import random
+
+    from dlquiz.errors import DlquizError
+    from dlquiz.variants import instantiate
+
+    loaded = load_or_fail(bank, strict=False)
+    try:
+        question = loaded.get(question_id)
+        seed = random.SystemRandom().randrange(1_000_000) if seed is None else seed
+        variant = instantiate(question, seed)
+    except DlquizError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps(variant_json(variant), indent=2, ensure_ascii=False))
+    else:
+        from dlquiz.ui.render import render_variant, render_solution
+        from rich.console import Console
+
+        console = Console()
+        render_variant(console, variant, header=f"{question.id} · seed {seed}")
+        render_solution(console, variant)
+
+
+def variant_json(variant) -> dict:
+    from dlquiz.grading import LETTERS, expected_text
+
+    question = variant.question
+    data = {
+        "id": question.id,
+        "type": question.type,
+        "topic": question.topic,
+        "seed": variant.seed,
+        "prompt": variant.prompt,
+        "answer": variant.answer,
+        "answer_text": expected_text(variant),
+        "explanation": question.explanation,
+        "steps": list(variant.steps),
+    }
+    if variant.kind == "choice":
+        data["answer"] = [LETTERS[i] for i in variant.answer]
+        data["options"] = [{"letter": LETTERS[i], "text": o.text, "correct": o.correct} for i, o in enumerate(variant.options)]
+    if question.type == "numeric":
+        data.update(solver=question.solver, inputs=variant.inputs, unit=question.unit)
+        if variant.number_answer is not None:
+            data["number_answer"] = variant.number_answer
+    if question.type == "code_output":
+        data.update(code=question.code, language=question.language)
+    if question.type == "recall":
+        data["key_points"] = list(question.key_points)
+    return data
+
+
+@app.command()
+def check(
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="[PATH]...", help="Bank files or folders (default: the bundled banks)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a machine-readable JSON report."),
+    run_code: bool = typer.Option(False, "--run-code", help="Run every code_output snippet and compare what it prints."),
+    samples: int = typer.Option(50, "--samples", min=5, help="Variants sampled per numeric template."),
+) -> None:
+    """Validate question banks: format, templates, stated answers, and (with --run-code) code output.
+
+    Templates are sampled (50 seeds each): constraints must be satisfiable,
+    every variant must solve, give at least 5 distinct variants, and show in
+    its prompt every number the answer depends on. Static numeric answers are
+    compared with the solvers. Exit 0 when clean, 1 on any error, 2 on bad usage.
+
+    Example:
+
+        dlquiz check questions/cnn.yaml --run-code
+    """
+    from dlquiz.check import check_bank
+    from dlquiz.loader import load_banks, load_paths
+
+    missing = [p for p in paths or () if not p.exists()]
+    if missing:
+        fail(f"no such file or folder: {missing[0]}", 2)
+    loaded = load_paths(paths) if paths else load_banks()
+    report = check_bank(loaded, samples=samples, run_code=run_code)
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        for line in report.errors:
+            print(f"error: {line}")
+        for line in report.warnings:
+            print(f"warning: {line}")
+        types = ", ".join(f"{n} {t}" for t, n in sorted(report.by_type.items()))
+        print(
+            f"checked {report.questions} question(s) in {len(loaded.files)} file(s) ({types or 'none'})"
+            f"{' with code run' if run_code else ''}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        )
+    if not report.ok:
+        raise typer.Exit(1)

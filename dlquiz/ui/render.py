@@ -1,0 +1,71 @@
+"""Rendering questions and solutions with rich, shared by ``show``, ``drill`` and ``exam``."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.text import Text
+
+from dlquiz.grading import LETTERS, Result, expected_text
+from dlquiz.numfmt import is_matrix
+from dlquiz.question import CodeQuestion, RecallQuestion
+from dlquiz.variants import Variant
+
+
+def answer_hint(variant: Variant) -> str:
+    """What the learner should type, shown under the prompt."""
+    if variant.kind == "choice":
+        last = LETTERS[len(variant.options) - 1]
+        return f"letters a–{last}, e.g. ac" if variant.multi else f"one letter a–{last}"
+    if variant.kind == "number":
+        answer = variant.answer
+        if is_matrix(answer):
+            shape = f"a {len(answer)}×{len(answer[0])} matrix, rows separated by ; (e.g. 1 2; 3 4)"
+        elif isinstance(answer, list):
+            shape = f"{len(answer)} numbers separated by spaces or commas"
+        else:
+            shape = "a number"
+        unit = variant.unit
+        return shape + (" in %" if unit == "%" else f" in {unit}" if unit else "")
+    if variant.kind == "text":
+        return "the exact output; finish with an empty line"
+    return "press Enter to see the model answer"
+
+
+def render_variant(console: Console, variant: Variant, header: str = "", hint: bool = True) -> None:
+    question = variant.question
+    parts: list = [Text(variant.prompt, style="bold")]
+    if isinstance(question, CodeQuestion):
+        parts.append(Syntax(question.code.rstrip("\n"), question.language, theme="ansi_dark", line_numbers=False, word_wrap=True))
+    if variant.kind == "choice":
+        parts.append(Text("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))))
+    title = header or f"{question.topic} · {question.type}"
+    console.print(Panel(Group(*parts), title=title, title_align="left", expand=True))
+    if hint:
+        console.print(Text(f"answer: {answer_hint(variant)}", style="dim"))
+
+
+def render_solution(console: Console, variant: Variant, result: Result | None = None) -> None:
+    """The right answer, the learner's result, the explanation and the worked steps."""
+    question = variant.question
+    if result is not None and result.correct is not None:
+        verdict = Text("✔ right" if result.correct else "✘ wrong", style="bold green" if result.correct else "bold red")
+        console.print(verdict)
+        if result.detail:
+            console.print(Text(result.detail))
+    if isinstance(question, RecallQuestion):
+        console.print(Panel(Markdown(question.answer), title="model answer", title_align="left"))
+        if question.key_points:
+            console.print(Text("Key points to check yourself against:", style="bold"))
+            for point in question.key_points:
+                console.print(Text(f"  • {point}"))
+    else:
+        console.print(Text.assemble(("answer: ", "bold"), expected_text(variant)))
+    if variant.steps:
+        console.print(Text("worked steps:", style="bold"))
+        for number, step in enumerate(variant.steps, start=1):
+            console.print(Text(f"  {number}. {step}"))
+    if question.explanation:
+        console.print(Markdown(question.explanation.strip()))
