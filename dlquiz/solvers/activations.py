@@ -57,7 +57,7 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable, str, str, float | None]] = {
         "1 if x > 0 else alpha·e^x",
         1.0,
     ),
-    "softplus": (_softplus, _sigmoid_grad, "ln(1 + e^x)", "σ(x) = 1/(1 + e^(-x))", None),
+    "softplus": (_softplus, _sigmoid, "ln(1 + e^x)", "σ(x) = 1/(1 + e^(-x))", None),
     "gelu": (_gelu, _gelu_grad, "x·Φ(x) = 0.5x(1 + erf(x/√2))", "Φ(x) + x·φ(x), φ(x) = e^(-x²/2)/√(2π)", None),
 }
 
