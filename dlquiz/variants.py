@@ -185,6 +185,9 @@ def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random) -
     steps = list(solution.steps)
     if question.pick:
         steps.append(f"asked for: {format_value(answer)}")
+    if question.percent:  # the solver gives a fraction; the learner answers in percent
+        answer = _scale(answer, 100)
+        steps.append(f"as a percentage: {format_value(answer)}%")
     prompt = fill_prompt(question, values) if question.is_template else question.prompt
     if question.present != "mcq":
         return Variant(question, seed, prompt, answer, "number", tuple(steps), values=values, inputs=inputs)
@@ -194,6 +197,12 @@ def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random) -
     shown = _order_options(tuple(options), rng, shuffle=True)
     correct = tuple(i for i, o in enumerate(shown) if o.correct)
     return Variant(question, seed, prompt, correct, "choice", tuple(steps), shown, values, inputs, number_answer=answer)
+
+
+def _scale(value: Any, factor: float) -> Any:
+    if isinstance(value, list):
+        return [_scale(v, factor) for v in value]
+    return value * factor
 
 
 def _with_unit(value: Any, unit: str) -> str:
