@@ -29,9 +29,10 @@ def conv2d(x, k, s=1, p=0):
     out_r = (pr - kr) // s + 1
     out_c = (pc - kc) // s + 1
     out = np.empty((out_r, out_c))
-    for i in range(out_r):
-        for j in range(out_c):
-            out[i, j] = float(np.sum(padded[i * s : i * s + kr, j * s : j * s + kc] * kernel))
+    with np.errstate(all="ignore"):  # overflow shows as inf and is reported by solve()
+        for i in range(out_r):
+            for j in range(out_c):
+                out[i, j] = float(np.sum(padded[i * s : i * s + kr, j * s : j * s + kc] * kernel))
     answer = out.tolist()
     steps = []
     if p:

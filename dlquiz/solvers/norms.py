@@ -18,12 +18,16 @@ def _affine(name: str, value, columns: int):
 def _normalize(a, axis: int, eps: float, what: str):
     import numpy as np
 
-    mean = a.mean(axis=axis, keepdims=True)
-    var = ((a - mean) ** 2).mean(axis=axis, keepdims=True)  # biased: divide by N, as in training
-    denom = np.sqrt(var + eps)
+    with np.errstate(all="ignore"):
+        mean = a.mean(axis=axis, keepdims=True)
+        var = ((a - mean) ** 2).mean(axis=axis, keepdims=True)  # biased: divide by N, as in training
+        denom = np.sqrt(var + eps)
+    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(var))):
+        raise SolverError("the values are too large: the mean or variance overflows")
     if np.any(denom == 0):
         raise SolverError(f"a {what} has zero variance and eps is 0: division by zero")
-    return mean, var, (a - mean) / denom
+    with np.errstate(all="ignore"):
+        return mean, var, (a - mean) / denom
 
 
 @solver(x="matrix", gamma="any", beta="any")
@@ -38,7 +42,8 @@ def batchnorm(x, gamma=1, beta=0, eps=1e-5):
     g = _affine("gamma", gamma, a.shape[1])
     b = _affine("beta", beta, a.shape[1])
     mean, var, xhat = _normalize(a, 0, eps, "column")
-    out = xhat * np.array(g) + np.array(b)
+    with np.errstate(all="ignore"):
+        out = xhat * np.array(g) + np.array(b)
     answer = out.tolist()
     steps = [
         "per column: mean = (1/N) Σ x, var = (1/N) Σ (x - mean)² (biased), y = gamma·(x - mean)/sqrt(var + eps) + beta",
