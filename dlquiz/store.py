@@ -518,7 +518,7 @@ class Store:
         if review.mode != "cram" and card_after is None:
             raise ValueError(f"a {review.mode} review needs the card after it")
         with self.transaction():
-            inserted = self._insert_review(review, ignore_duplicate=False)
+            inserted = self._insert_review(review)
             if card_after is not None:
                 self.put_card(review.question_id, card_after)
         return inserted
@@ -529,15 +529,18 @@ class Store:
         Card state is not touched: follow with ``rebuild_card``. Used by import.
         """
         with self.transaction():
-            before = self.db.total_changes
-            self._insert_review(review, ignore_duplicate=True)
-            return self.db.total_changes > before
+            # Look first rather than INSERT OR IGNORE: an ignored insert still
+            # advances the AUTOINCREMENT counter, and a repeated import must
+            # change nothing at all.
+            if self.db.execute("SELECT 1 FROM reviews WHERE uid = ?", (review.uid,)).fetchone():
+                return False
+            self._insert_review(review)
+            return True
 
-    def _insert_review(self, review: Review, *, ignore_duplicate: bool) -> Review:
-        verb = "INSERT OR IGNORE" if ignore_duplicate else "INSERT"
+    def _insert_review(self, review: Review) -> Review:
         try:
             cursor = self.db.execute(
-                f"{verb} INTO reviews (uid, question_id, seed, answer, correct, rating, reviewed_at, duration_ms, "
+                "INSERT INTO reviews (uid, question_id, seed, answer, correct, rating, reviewed_at, duration_ms, "
                 "mode, exam_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     review.uid,

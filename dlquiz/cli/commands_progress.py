@@ -1,1 +1,98 @@
-"""(registered commands live here)"""
+"""``dlquiz export`` and ``dlquiz import``: carry progress between machines as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from dlquiz.cli.app import app, bank_option, fail, load_or_fail
+
+
+@app.command("export")
+def export_command(
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of standard output.", show_default=False
+    ),
+    bank: Optional[List[Path]] = bank_option(),
+) -> None:
+    """Export your progress (review log, cards, exams, settings) as JSON.
+
+    The file also holds a per-topic summary: questions seen, accuracy, mean
+    retrievability and how many are due now. The format is described in
+    docs/progress-format.md.
+
+    Example:
+
+        dlquiz export --output progress.json
+    """
+    from dlquiz.errors import DlquizError
+    from dlquiz.store import Store
+    from dlquiz.transfer import export_progress
+
+    now = datetime.now(timezone.utc)
+    # Bank problems must not block a backup: topics of broken questions go
+    # under "(unknown)", and the problems are still printed.
+    questions = load_or_fail(bank, strict=False).questions
+    topics = {q.id: q.topic for q in questions}
+    try:
+        with Store.open() as store:
+            data = export_progress(store, topics, now)
+    except DlquizError as error:
+        fail(str(error))
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_atomically(output, text)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so an interrupted export never leaves half a file."""
+    try:
+        folder = path.parent if str(path.parent) else Path(".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as error:
+        fail(f"{path}: cannot write ({error.strerror or error})")
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="A JSON file written by 'dlquiz export'.", show_default=False),
+) -> None:
+    """Merge progress exported on another machine into yours.
+
+    Reviews already here (same uid) are skipped, so importing a file twice
+    changes nothing. Cards of the questions that received reviews are rebuilt
+    by replaying the merged review log. A file that is not a valid export is
+    refused and your progress is left untouched.
+
+    Example:
+
+        dlquiz import progress.json
+    """
+    from dlquiz.errors import DlquizError
+    from dlquiz.store import Store
+    from dlquiz.transfer import import_progress, read_progress
+
+    try:
+        # Validate the whole file before opening the database for writing.
+        progress = read_progress(file)
+        with Store.open() as store:
+            result = import_progress(store, progress)
+    except DlquizError as error:
+        fail(str(error))
+    typer.echo(str(result))

@@ -1,0 +1,357 @@
+"""Export and import of progress as JSON (format: ``docs/progress-format.md``).
+
+Export writes everything needed to carry progress to another machine: the
+review log, the cards, exams, settings, and a per-topic summary for humans.
+Import merges a file into the store: reviews are keyed by a global uid so
+nothing is counted twice, and the cards of questions that received reviews
+are rebuilt by replaying the merged log through FSRS (fuzzing is off, so the
+replay reproduces the state recorded when the answers were given).
+
+An import file is validated completely before the first write, and all
+writes happen in one transaction: a bad file leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dlquiz import __version__
+from dlquiz.errors import StoreError
+from dlquiz.schedule import DEFAULTS, scheduler_for
+from dlquiz.store import MODES, Exam, Review, Store, card_to_dict, iso_utc, parse_utc
+
+__all__ = [
+    "FORMAT_VERSION",
+    "UNKNOWN_TOPIC",
+    "Progress",
+    "ImportResult",
+    "export_progress",
+    "read_progress",
+    "parse_progress",
+    "import_progress",
+]
+
+# Version of the JSON layout (not of the database schema). Bump it when an
+# older dlquiz could misread a newer file.
+FORMAT_VERSION = 1
+UNKNOWN_TOPIC = "(unknown)"
+REQUIRED = ("schema_version", "exported_at", "dlquiz_version", "settings", "cards", "reviews", "exams")
+
+
+# --- export ------------------------------------------------------------------
+
+
+def _review_out(review: Review, exam_uids: Mapping[int, str]) -> dict[str, Any]:
+    # Exams are referred to by uid: local row ids mean nothing on another machine.
+    d = review.to_dict()
+    del d["id"], d["exam_id"]
+    d["exam_uid"] = exam_uids.get(review.exam_id) if review.exam_id is not None else None
+    return d
+
+
+def _exam_out(exam: Exam) -> dict[str, Any]:
+    d = exam.to_dict()
+    del d["id"]
+    return d
+
+
+def _summary(store: Store, topics: Mapping[str, str], now: datetime) -> dict[str, dict[str, Any]]:
+    scheduler = scheduler_for(store)
+    cards = store.cards()
+    acc: dict[str, dict[str, Any]] = {}
+
+    def slot(qid: str) -> dict[str, Any]:
+        topic = topics.get(qid, UNKNOWN_TOPIC)
+        return acc.setdefault(topic, {"seen": set(), "reviews": 0, "graded": 0, "correct": 0, "r": [], "due_now": 0})
+
+    for review in store.reviews():
+        s = slot(review.question_id)
+        s["seen"].add(review.question_id)
+        s["reviews"] += 1
+        if review.correct is not None:
+            s["graded"] += 1
+            s["correct"] += int(review.correct)
+    for qid, card in cards.items():
+        s = slot(qid)
+        s["r"].append(scheduler.get_card_retrievability(card, now))
+        s["due_now"] += int(card.due <= now)
+    return {
+        topic: {
+            "seen": len(s["seen"]),
+            "reviews": s["reviews"],
+            "accuracy": s["correct"] / s["graded"] if s["graded"] else None,
+            "mean_retrievability": math.fsum(s["r"]) / len(s["r"]) if s["r"] else None,
+            "due_now": s["due_now"],
+        }
+        for topic, s in sorted(acc.items())
+    }
+
+
+def export_progress(store: Store, topics: Mapping[str, str], now: datetime) -> dict[str, Any]:
+    """Everything in ``store`` as a JSON-ready dict.
+
+    ``topics`` maps question ids to topics for the summary; ids it lacks
+    (questions deleted from the banks) are summarised under ``"(unknown)"``.
+    ``now`` stamps the export and decides what counts as due.
+    """
+    exams = store.exams()
+    exam_uids = {e.id: e.uid for e in exams if e.id is not None}
+    return {
+        "schema_version": FORMAT_VERSION,
+        "exported_at": iso_utc(now),
+        "dlquiz_version": __version__,
+        "settings": store.settings(),
+        "cards": {qid: card_to_dict(card) for qid, card in store.cards().items()},
+        "reviews": [_review_out(r, exam_uids) for r in store.reviews()],
+        "exams": [_exam_out(e) for e in exams],
+        "summary": _summary(store, topics, now),
+    }
+
+
+# --- validation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A validated import file: records ready to write."""
+
+    settings: dict[str, Any]
+    reviews: list[tuple[Review, str | None]]  # with the uid of its exam, if any
+    exams: list[Exam]
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: Any) -> bool:
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)) and math.isfinite(v)
+
+
+def _bad(where: str, message: str) -> StoreError:
+    return StoreError(f"{where}: {message}")
+
+
+def _at(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _field(obj: dict, key: str, where: str, check, expected: str, *, optional: bool = False) -> Any:
+    if key not in obj:
+        raise _bad(_at(where, key), "missing")
+    value = obj[key]
+    if value is None and optional:
+        return None
+    if not check(value):
+        raise _bad(_at(where, key), f"expected {expected}, got {json.dumps(value)[:40]}")
+    return value
+
+
+def _time(obj: dict, key: str, where: str, *, optional: bool = False) -> datetime | None:
+    text = _field(obj, key, where, lambda v: isinstance(v, str), "a date-time string", optional=optional)
+    if text is None:
+        return None
+    try:
+        return parse_utc(text)
+    except ValueError:
+        raise _bad(_at(where, key), f"expected an ISO 8601 date-time with UTC offset, got {text!r}") from None
+
+
+def _object(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise _bad(where, "expected an object")
+    return value
+
+
+def _list(value: Any, where: str) -> list:
+    if not isinstance(value, list):
+        raise _bad(where, "expected a list")
+    return value
+
+
+_SETTING_CHECKS = {
+    "desired_retention": (lambda v: _is_number(v) and 0 < v < 1, "a number between 0 and 1"),
+    "new_per_day": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+    "reviews_per_day": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+}
+assert set(_SETTING_CHECKS) == set(DEFAULTS)
+
+
+def _check_card(card: Any, where: str) -> None:
+    card = _object(card, where)
+    _field(card, "card_id", where, _is_int, "an integer")
+    _field(card, "state", where, lambda v: _is_int(v) and v in (1, 2, 3), "1, 2 or 3")
+    _field(card, "step", where, lambda v: _is_int(v) and v >= 0, "an integer >= 0", optional=True)
+    _field(card, "stability", where, _is_number, "a number", optional=True)
+    _field(card, "difficulty", where, _is_number, "a number", optional=True)
+    _time(card, "due", where)
+    _time(card, "last_review", where, optional=True)
+
+
+def _parse_exam(raw: Any, where: str) -> Exam:
+    raw = _object(raw, where)
+    return Exam(
+        uid=_field(raw, "uid", where, lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+        started_at=_time(raw, "started_at", where),
+        finished_at=_time(raw, "finished_at", where, optional=True),
+        time_limit_s=_field(raw, "time_limit_s", where, lambda v: _is_int(v) and v >= 0, "an integer >= 0", optional=True),
+        question_ids=tuple(
+            _field(raw, "question_ids", where, lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+                   "a list of question ids")
+        ),
+        score=_field(raw, "score", where, lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1", optional=True),
+    )
+
+
+def _parse_review(raw: Any, where: str) -> tuple[Review, str | None]:
+    raw = _object(raw, where)
+    review = Review(
+        uid=_field(raw, "uid", where, lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+        question_id=_field(raw, "question_id", where, lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+        seed=_field(raw, "seed", where, _is_int, "an integer", optional=True),
+        answer=_field(raw, "answer", where, lambda v: isinstance(v, str), "a string"),
+        correct=_field(raw, "correct", where, lambda v: isinstance(v, bool), "true, false or null", optional=True),
+        rating=_field(raw, "rating", where, lambda v: _is_int(v) and 1 <= v <= 4, "an integer 1-4"),
+        reviewed_at=_time(raw, "reviewed_at", where),
+        duration_ms=_field(raw, "duration_ms", where, lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+        mode=_field(raw, "mode", where, lambda v: v in MODES, " or ".join(MODES)),
+    )
+    exam_uid = _field(raw, "exam_uid", where, lambda v: isinstance(v, str), "a string", optional=True)
+    return review, exam_uid
+
+
+def parse_progress(data: Any) -> Progress:
+    """Validate a decoded export file; raise ``StoreError`` naming the first problem."""
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise StoreError("not a dlquiz progress export (no schema_version)")
+    version = data["schema_version"]
+    if version != FORMAT_VERSION or not _is_int(version):
+        raise _bad("schema_version", f"{json.dumps(version)} is not supported (this dlquiz reads {FORMAT_VERSION})")
+    for key in REQUIRED:
+        if key not in data:
+            raise _bad(key, "missing")
+    _time(data, "exported_at", "")
+    _field(data, "dlquiz_version", "", lambda v: isinstance(v, str), "a string")
+
+    settings = _object(data["settings"], "settings")
+    for key, value in settings.items():
+        if key in _SETTING_CHECKS:
+            check, expected = _SETTING_CHECKS[key]
+            if not check(value):
+                raise _bad(f"settings.{key}", f"expected {expected}, got {json.dumps(value)[:40]}")
+
+    for qid, card in _object(data["cards"], "cards").items():
+        _check_card(card, f"cards.{qid}")
+
+    exams = [_parse_exam(raw, f"exams[{i}]") for i, raw in enumerate(_list(data["exams"], "exams"))]
+    exam_uids: dict[str, int] = {}
+    for i, exam in enumerate(exams):
+        if exam.uid in exam_uids:
+            raise _bad(f"exams[{i}].uid", f"duplicate of exams[{exam_uids[exam.uid]}]")
+        exam_uids[exam.uid] = i
+
+    reviews = [_parse_review(raw, f"reviews[{i}]") for i, raw in enumerate(_list(data["reviews"], "reviews"))]
+    seen: dict[str, int] = {}
+    for i, (review, exam_uid) in enumerate(reviews):
+        if review.uid in seen:
+            raise _bad(f"reviews[{i}].uid", f"duplicate of reviews[{seen[review.uid]}]")
+        seen[review.uid] = i
+        if exam_uid is not None and exam_uid not in exam_uids:
+            raise _bad(f"reviews[{i}].exam_uid", f"no exam with uid {exam_uid!r} in exams")
+
+    if "summary" in data:
+        _object(data["summary"], "summary")
+    return Progress(settings=dict(settings), reviews=reviews, exams=exams)
+
+
+def read_progress(path: Path) -> Progress:
+    """Read and validate an export file; errors start with the file name."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not an export file") from None
+    except UnicodeDecodeError:
+        raise StoreError(f"{path}: not a dlquiz progress export (not UTF-8 text)") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read ({error.strerror or error})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise StoreError(f"{path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+    try:
+        return parse_progress(data)
+    except StoreError as error:
+        raise StoreError(f"{path}: {error}") from None
+
+
+# --- import ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    already_present: int
+    cards_rebuilt: int
+    exams_added: int = 0
+    settings_added: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"imported {self.imported} reviews ({self.already_present} already present), {self.cards_rebuilt} cards rebuilt"
+
+
+def import_progress(store: Store, progress: Progress) -> ImportResult:
+    """Merge validated progress into ``store`` in one transaction.
+
+    - reviews: added unless their uid is already logged;
+    - exams: added unless their uid is known (an exam finished elsewhere
+      gets its end and score if it is unfinished here);
+    - settings: only keys not set here are taken (local choices win);
+    - cards: every question that received a non-cram review is rebuilt from
+      its whole merged log, with the retention in the merged settings.
+      The file's ``cards`` are not trusted: they are derived data.
+    """
+    with store.transaction():
+        local_settings = store.settings()
+        added_settings = tuple(k for k in progress.settings if k not in local_settings)
+        for key in added_settings:
+            store.set_setting(key, progress.settings[key])
+
+        exam_ids: dict[str, int] = {}
+        exams_added = 0
+        for exam in progress.exams:
+            existing = store.exam_by_uid(exam.uid)
+            if existing is None:
+                existing = store.add_exam(exam)
+                exams_added += 1
+            elif existing.finished_at is None and exam.finished_at is not None:
+                existing = store.finish_exam(existing.id, exam.finished_at, exam.score)
+            exam_ids[exam.uid] = existing.id
+
+        imported = 0
+        touched: set[str] = set()
+        for review, exam_uid in progress.reviews:
+            local = replace(review, exam_id=exam_ids[exam_uid] if exam_uid else None)
+            if store.add_review(local):
+                imported += 1
+                if review.mode != "cram":
+                    touched.add(review.question_id)
+
+        scheduler = scheduler_for(store)
+        for qid in sorted(touched):
+            store.rebuild_card(qid, scheduler)
+
+    return ImportResult(
+        imported=imported,
+        already_present=len(progress.reviews) - imported,
+        cards_rebuilt=len(touched),
+        exams_added=exams_added,
+        settings_added=added_settings,
+    )
