@@ -556,7 +556,9 @@ class Store:
                 ),
             )
         except sqlite3.IntegrityError as error:
-            raise StoreError(f"review {review.uid} is already recorded") from error
+            if "UNIQUE" in str(error):
+                raise StoreError(f"review {review.uid} is already recorded") from error
+            raise
         return replace(review, id=cursor.lastrowid)
 
     def undo_review(self, review_id: int, scheduler: Scheduler) -> None:
