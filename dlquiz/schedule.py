@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Protocol
 
@@ -378,19 +378,24 @@ def queue_for(
     *,
     seed: int = 0,
     tz: tzinfo = timezone.utc,
+    new_per_day: int | None = None,
 ) -> Queue:
     """``build_queue`` with cards, limits and today's counts read from ``store``.
 
     "Today" starts at midnight in ``tz`` (UTC unless the caller passes the
-    learner's zone).
+    learner's zone). ``new_per_day`` overrides the stored daily new limit
+    (``dlquiz drill --new N``).
     """
     day = start_of_day(now, tz)
+    limits = Limits.from_store(store)
+    if new_per_day is not None:
+        limits = replace(limits, new_per_day=new_per_day)
     return build_queue(
         questions,
         store.cards(),
         now,
         scheduler_for(store),
-        limits=Limits.from_store(store),
+        limits=limits,
         new_today=store.count_new_since(day),
         reviews_today=store.count_reviews_since(day, mode="drill", seen_before=day),
         seed=seed,

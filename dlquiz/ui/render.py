@@ -18,7 +18,7 @@ def answer_hint(variant: Variant) -> str:
     """What the learner should type, shown under the prompt."""
     if variant.kind == "choice":
         last = LETTERS[len(variant.options) - 1]
-        return f"letters a–{last}, e.g. ac" if variant.multi else f"one letter a–{last}"
+        return f"Answer with letters a–{last}, e.g. ac." if variant.multi else f"Answer with one letter, a–{last}."
     if variant.kind == "number":
         answer = variant.answer
         if is_matrix(answer):
@@ -28,10 +28,12 @@ def answer_hint(variant: Variant) -> str:
         else:
             shape = "a number"
         unit = variant.unit
-        return shape + (" in %" if unit == "%" else f" in {unit}" if unit else "")
+        return f"Answer with {shape}" + (" in %" if unit == "%" else f" in {unit}" if unit else "") + "."
     if variant.kind == "text":
-        return "the exact output; finish with an empty line"
-    return "press Enter to see the model answer"
+        if str(variant.answer).strip("\n").count("\n"):
+            return "Type the exact output, line by line; finish with an empty line."
+        return "Type the exact output (one line)."
+    return "Recall your answer, then reveal the model answer and rate yourself."
 
 
 def render_variant(console: Console, variant: Variant, header: str = "", hint: bool = True) -> None:
@@ -44,7 +46,7 @@ def render_variant(console: Console, variant: Variant, header: str = "", hint: b
     title = header or f"{question.topic} · {question.type}"
     console.print(Panel(Group(*parts), title=title, title_align="left", expand=True))
     if hint:
-        console.print(Text(f"answer: {answer_hint(variant)}", style="dim"))
+        console.print(Text(answer_hint(variant), style="dim"))
 
 
 def render_solution(console: Console, variant: Variant, result: Result | None = None) -> None:
