@@ -31,6 +31,7 @@ class Terminal:
             sys.stdout.flush()
             text = sys.stdin.readline()
             if not text:
+                sys.stdout.write("\n")
                 raise Quit
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
             return text.rstrip("\r\n")
