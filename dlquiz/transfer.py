@@ -23,7 +23,8 @@ from typing import Any
 
 from dlquiz import __version__
 from dlquiz.errors import StoreError
-from dlquiz.schedule import DEFAULTS, scheduler_for
+from dlquiz.schedule import scheduler_for
+from dlquiz.settings import SETTINGS
 from dlquiz.store import MODES, Exam, Review, Store, card_to_dict, iso_utc, parse_utc
 
 __all__ = [
@@ -175,14 +176,6 @@ def _list(value: Any, where: str) -> list:
     return value
 
 
-_SETTING_CHECKS = {
-    "desired_retention": (lambda v: _is_number(v) and 0 < v < 1, "a number between 0 and 1"),
-    "new_per_day": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
-    "reviews_per_day": (lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
-}
-assert set(_SETTING_CHECKS) == set(DEFAULTS)
-
-
 def _check_card(card: Any, where: str) -> None:
     card = _object(card, where)
     _field(card, "card_id", where, _is_int, "an integer")
@@ -241,10 +234,9 @@ def parse_progress(data: Any) -> Progress:
 
     settings = _object(data["settings"], "settings")
     for key, value in settings.items():
-        if key in _SETTING_CHECKS:
-            check, expected = _SETTING_CHECKS[key]
-            if not check(value):
-                raise _bad(f"settings.{key}", f"expected {expected}, got {json.dumps(value)[:40]}")
+        setting = SETTINGS.get(key)
+        if setting is not None and not setting.accepts(value):
+            raise _bad(f"settings.{key}", f"expected {setting.valid}, got {json.dumps(value)[:40]}")
 
     for qid, card in _object(data["cards"], "cards").items():
         _check_card(card, f"cards.{qid}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 
 import pexpect
@@ -146,6 +147,8 @@ def test_ctrl_c_in_the_middle_keeps_what_was_answered(tmp_path, dlquiz_home):
     child.expect("Enter next")
     child.send("\r")
     next_question(child)
+    child.expect(["your answer: ", "output: ", "model answer: "])
+    time.sleep(0.3)  # let it sit at the prompt, as a person would
     child.sendintr()  # Ctrl-C at the next prompt
     child.expect("stopped; every answer so far is saved")
     child.expect("1 answered")

@@ -31,8 +31,8 @@ def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Su
             if variant is None:
                 break
             _ask(session, variant, console, terminal)
-    except Quit:
-        console.print(Text("stopped; every answer so far is saved.", style="dim"))
+    except (Quit, KeyboardInterrupt):  # Ctrl-C may land between prompts too
+        console.print(Text("\nstopped; every answer so far is saved.", style="dim"))
     return session.summary()
 
 
@@ -84,7 +84,7 @@ def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tupl
     _check_command(terminal.line("press Enter to see the model answer: ") if terminal.interactive else "")
     render_solution(console, variant)
     while True:
-        text = terminal.key("how well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy: ")
+        text = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy: ")
         _check_command(text)
         if text == "" and not terminal.interactive:
             return "", 3  # a blank line from a script means Good
@@ -125,10 +125,11 @@ def _after(session: DrillSession, answer, console: Console, terminal: Terminal) 
     """Show the proposed rating; in a terminal, let the learner keep, change or undo it."""
     while True:
         rating = answer.review.rating
-        console.print(Text(f"rating: {RATINGS[rating]}", style="bold"))
         if not terminal.interactive:
+            console.print(Text(f"rating: {RATINGS[rating]}", style="bold"))
             return
-        key = terminal.key("Enter next · 1 Again 2 Hard 3 Good 4 Easy · u undo · q quit: ").lower()
+        console.print(Text.assemble((f"rating: {RATINGS[rating]}", "bold"), ("  (change: 1 Again · 2 Hard · 3 Good · 4 Easy)", "dim")))
+        key = terminal.key("Enter next · 1-4 rate · u undo · q quit: ").lower()
         if key == "":
             return
         if key == QUIT:

@@ -1,0 +1,48 @@
+"""``dlquiz config``: show or change the scheduling settings."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from dlquiz.cli.app import app, fail
+
+
+@app.command()
+def config(
+    name: Optional[str] = typer.Argument(None, help="A setting: desired_retention, new_per_day or reviews_per_day."),
+    value: Optional[str] = typer.Argument(None, help="Its new value (omit to show the current one)."),
+) -> None:
+    """Show the settings, or change one.
+
+    desired_retention (default 0.9) is the chance FSRS aims for that you still
+    remember a question when it comes due; new_per_day (20) and
+    reviews_per_day (200) are the daily limits of dlquiz drill.
+
+    Examples:
+
+        dlquiz config
+
+        dlquiz config new_per_day 10
+    """
+    from dlquiz.errors import DlquizError
+    from dlquiz.settings import SETTINGS, current, parse_setting
+    from dlquiz.store import Store
+
+    try:
+        if name is not None and value is not None:
+            parsed = parse_setting(name, value)
+            with Store.open() as store:
+                store.set_setting(name, parsed)
+            print(f"{name} = {parsed}")
+            return
+        if name is not None and name not in SETTINGS:
+            parse_setting(name, "")  # raises the unknown-setting error
+        with Store.open() as store:
+            values = current(store.settings())
+    except DlquizError as error:
+        fail(str(error), 2 if "setting" in str(error) or "must be" in str(error) else 1)
+    for key, setting in SETTINGS.items():
+        if name is None or key == name:
+            print(f"{key} = {values[key]}    # {setting.help}")

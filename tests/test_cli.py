@@ -1,0 +1,75 @@
+"""The command line as a whole: version, help with examples, README coverage, show --json, narrow terminals."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import dlquiz
+import dlquiz.cli  # registers every command
+from banktools import REPO, run_dlquiz
+
+COMMANDS = sorted(c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands)
+
+
+def test_version_via_module_and_flag(tmp_path):
+    done = run_dlquiz("--version", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.strip() == f"dlquiz {dlquiz.__version__}"
+
+
+def test_expected_commands_exist():
+    assert {"check", "drill", "export", "import", "list", "show", "solve", "config"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(tmp_path, command):
+    done = run_dlquiz(command, "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert re.search(r"Examples?:", done.stdout), done.stdout
+    assert f"dlquiz {command}" in done.stdout
+    assert f"`dlquiz {command}" in (REPO / "README.md").read_text()
+
+
+def test_show_json_has_what_authors_need(tmp_path):
+    done = run_dlquiz("show", "conv-output-size", "--seed", "7", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"id", "type", "topic", "seed", "prompt", "answer", "solver", "inputs", "steps", "explanation"} <= set(data)
+    n, f, p, s = (data["inputs"][k] for k in "nfps")
+    assert data["answer"] == (n + 2 * p - f) // s + 1
+    assert data["seed"] == 7 and str(n) in data["prompt"]
+    again = json.loads(run_dlquiz("show", "conv-output-size", "--seed", "7", "--json", cwd=tmp_path).stdout)
+    assert again == data
+
+
+def test_show_unknown_id_is_one_line(tmp_path):
+    done = run_dlquiz("show", "conv-output-sise", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "dlquiz: no question with id 'conv-output-sise' (did you mean 'conv-output-size'?)"
+
+
+def test_piped_drill_respects_no_color_and_a_narrow_terminal(tmp_path):
+    done = run_dlquiz("drill", "--limit", "3", "--seed", "2", cwd=tmp_path, input="a\n1\n1\n")
+    assert done.returncode == 0
+    assert "\x1b[" not in done.stdout
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="60", DLQUIZ_HOME=str(tmp_path / "home"))
+    narrow = subprocess.run(
+        [sys.executable, "-m", "dlquiz", "drill", "--limit", "3", "--seed", "2"],
+        input="a\n1\n1\n", capture_output=True, text=True, env=env, cwd=tmp_path,
+    )
+    assert narrow.returncode == 0
+    widths = [len(line) for line in narrow.stdout.splitlines()]
+    assert max(widths) <= 60, [line for line in narrow.stdout.splitlines() if len(line) > 60]
+
+
+def test_bad_options_exit_2_without_traceback(tmp_path):
+    for args in (["drill", "--limit", "zero"], ["drill", "--type", "essay"], ["show"], ["solve", "conv_output_size", "n"]):
+        done = run_dlquiz(*args, cwd=tmp_path, input="")
+        assert done.returncode == 2, args
+        assert "Traceback" not in done.stderr
