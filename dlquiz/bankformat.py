@@ -8,6 +8,7 @@ so an author reads ``questions/cnn.yaml:42: conv-size: unknown field 'sovler'
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from typing import Any
 
@@ -26,8 +27,8 @@ from dlquiz.question import (
 )
 from dlquiz.yamlfile import LineDict
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # used with fullmatch
 BANK_FIELDS = ("topic", "tags", "difficulty", "source", "questions")
 COMMON_FIELDS = ("id", "type", "topic", "tags", "difficulty", "prompt", "explanation", "source")
 TOLERANCE_FIELDS = ("rtol", "atol", "sigfig")
@@ -92,6 +93,8 @@ def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if isinstance(value, bool) and bool not in kinds:
         return False  # True is an int to Python, never to an author
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # .nan or .inf would make nothing gradable
     if float in kinds and isinstance(value, int):
         return True
     return isinstance(value, kinds)
@@ -146,7 +149,7 @@ def parse_question(raw: Any, path: str, defaults: dict[str, Any], default_topic:
     qid = raw.get("id") if isinstance(raw.get("id"), str) else None
     reader = _Reader(raw, path, qid)
     qid = reader.text("id", required=True)
-    if not ID_PATTERN.match(qid):
+    if not ID_PATTERN.fullmatch(qid):
         raise reader.error(f"id '{qid}' must be kebab-case: lowercase letters, digits and single hyphens", "id")
     qtype = reader.text("type", required=True)
     if qtype not in QUESTION_TYPES:
@@ -267,9 +270,7 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
     for arg, source in reader.get("inputs", dict, {}).items():
         if arg not in accepted:
             raise reader.error(f"solver '{solver_name}' takes no input '{arg}'{suggest(str(arg), list(accepted))}", "inputs")
-        if accepted[arg].kind == "str" and isinstance(source, str) and NAME_PATTERN.match(source) and source not in known:
-            source = repr(source)  # `name: relu` means the text 'relu', not a variable
-        inputs[arg] = expr(source, "inputs", known, f"input '{arg}'")
+        inputs[arg] = expr(_text_input(source, accepted[arg], known), "inputs", known, f"input '{arg}'")
     for arg in accepted:  # inputs named like a parameter bind themselves
         if arg not in inputs and arg in known:
             inputs[arg] = compile_expr(arg)
@@ -286,6 +287,9 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
         raise reader.error("a template's answer is computed by its solver: remove 'answer'", "answer")
     if not is_template and answer is None:
         raise reader.error("a numeric question needs 'params' (a template) or a stated 'answer' (static)")
+    for key in ("derive", "constraints"):
+        if not is_template and key in reader.raw:
+            raise reader.error(f"'{key}' works on template params; a static question has none", key)
     template = None
     if is_template:
         try:
@@ -325,10 +329,17 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
     )
 
 
+def _text_input(source: Any, param: Any, known: set[str]) -> Any:
+    """``name: relu`` for a text argument means the text 'relu', not a variable called relu."""
+    if param.kind == "str" and isinstance(source, str) and NAME_PATTERN.fullmatch(source) and source not in known:
+        return repr(source)
+    return source
+
+
 def _check_name(reader: _Reader, name: Any, key: str, known: set[str]) -> None:
     from dlquiz.expr import FUNCTIONS
 
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise reader.error(f"'{name}' is not a valid name (letters, digits and _, starting with a letter)", key)
     if name in known:
         raise reader.error(f"name '{name}' is defined twice", key)
@@ -436,7 +447,7 @@ def _parse_distractor(reader, item, number, expr, known, accepted) -> Distractor
     for arg, source in sub.get("inputs", dict).items():
         if arg not in accepted:
             raise sub.error(f"distractor {number}: solver takes no input '{arg}'{suggest(str(arg), list(accepted))}", "inputs")
-        overrides[arg] = expr(source, "distractors", known, f"distractor {number} input '{arg}'")
+        overrides[arg] = expr(_text_input(source, accepted[arg], known), "distractors", known, f"distractor {number} input '{arg}'")
     return Distractor(why=why, inputs=overrides)
 
 
@@ -462,11 +473,18 @@ def _parse_code(reader: _Reader, common: dict[str, Any]) -> CodeQuestion:
     return CodeQuestion(
         **common,
         code=reader.text("code", required=True),
-        # `output: 55` is a number to YAML; the learner compares text either way.
-        output=str(reader.get("output", (str, float), required=True)),
+        output=_output_text(reader),
         language=reader.text("language") or "python",
         tolerance=tolerance if has_tolerance else None,
     )
+
+
+def _output_text(reader: _Reader) -> str:
+    value = reader.raw.get("output")
+    if _is_kind(value, float):
+        # YAML would have turned `output: 1.50` into 1.5: the spelling is the answer, so ask for quotes.
+        raise reader.error(f"'output' must be text exactly as printed: quote it, output: \"{value}\"", "output")
+    return reader.get("output", str, required=True)
 
 
 def _parse_recall(reader: _Reader, common: dict[str, Any]) -> RecallQuestion:

@@ -116,6 +116,8 @@ def check_code(questions: list[CodeQuestion], timeout: float | None = None) -> l
     from dlquiz.coderun import DEFAULT_TIMEOUT, run_snippet
 
     def one(question: CodeQuestion) -> str | None:
+        if question.language != "python":
+            return _where(question, f"--run-code runs Python only; a '{question.language}' snippet cannot be verified")
         result = run_snippet(question.code, timeout or DEFAULT_TIMEOUT)
         if result.error:
             return _where(question, f"code {result.error}")

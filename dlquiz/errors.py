@@ -45,4 +45,5 @@ class BankError(DlquizError):
         if self.line is not None:
             where += f":{self.line}"
         who = f" {self.qid}:" if self.qid else ""
-        return f"{where}:{who} {self.message}"
+        # One line, always: a newline typed into an id or a value must not break it.
+        return f"{where}:{who} {self.message}".replace("\r", "\\r").replace("\n", "\\n")

@@ -95,12 +95,14 @@ def sample_values(question: NumericQuestion, rng: random.Random) -> dict[str, An
         try:
             for name, expr in question.derive:
                 values[name] = expr.evaluate(values)
-            failed = next((c for c in question.constraints if not c.evaluate(values)), None)
+            failed = next((c.text for c in question.constraints if not c.evaluate(values)), None)
         except ExprError as error:
-            raise VariantError(question, f"{error} (with {_show(values)})") from None
+            # A derived value undefined for this draw (say, a division by a zero
+            # parameter) rejects the draw, like a failed constraint.
+            failed = f"{error} (with {_show(values)})"
         if failed is None:
             return values
-        misses[failed.text] = misses.get(failed.text, 0) + 1
+        misses[failed] = misses.get(failed, 0) + 1
     worst = max(misses, key=misses.__getitem__)
     raise VariantError(question, f"constraints cannot be met: no draw in {MAX_TRIES} satisfied them ('{worst}' failed most)")
 
@@ -143,7 +145,11 @@ def _pick(question: NumericQuestion, answer: Any, values: dict[str, Any]) -> Any
 
 
 def solve_numeric(question: NumericQuestion, values: dict[str, Any], overrides: dict | None = None):
-    """Evaluate the solver inputs over ``values`` and call the solver; returns (inputs, solution, answer)."""
+    """Evaluate the solver inputs over ``values`` and call the solver.
+
+    Returns (inputs, solution, answer): the answer is the picked part, in
+    percent for a ``unit: "%"`` question, i.e. what the learner types.
+    """
     from dlquiz.solvers import solve
 
     exprs = {**question.inputs, **(overrides or {})}
@@ -152,7 +158,10 @@ def solve_numeric(question: NumericQuestion, values: dict[str, Any], overrides: 
         solution = solve(question.solver, **inputs)
     except (ExprError, SolverError) as error:
         raise VariantError(question, f"{error} (with {_show(values) or 'no parameters'})") from None
-    return inputs, solution, _pick(question, solution.answer, values)
+    answer = _pick(question, solution.answer, values)
+    if question.percent:  # the solver gives a fraction; the learner answers in percent
+        answer = _scale(answer, 100)
+    return inputs, solution, answer
 
 
 def instantiate(question: Question, seed: int) -> Variant:
@@ -185,8 +194,7 @@ def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random) -
     steps = list(solution.steps)
     if question.pick:
         steps.append(f"asked for: {format_value(answer)}")
-    if question.percent:  # the solver gives a fraction; the learner answers in percent
-        answer = _scale(answer, 100)
+    if question.percent:
         steps.append(f"as a percentage: {format_value(answer)}%")
     prompt = fill_prompt(question, values) if question.is_template else question.prompt
     if question.present != "mcq":

@@ -1,10 +1,11 @@
 """Safe YAML reading that remembers line numbers and reads the way authors expect.
 
-Two deliberate departures from PyYAML's YAML 1.1 defaults, both to make banks
-hard to get wrong:
+Scalars are read as YAML 1.2 reads them, not PyYAML's YAML 1.1 defaults, to
+make banks hard to get wrong (and to agree with editors' YAML servers):
 
 - only ``true``/``false`` are booleans, so an option ``No`` or ``off`` stays text;
-- ``1e-3`` is a float (YAML 1.1 wants ``1.0e-3`` and would give the string).
+- ``1e-3`` is a float (YAML 1.1 wants ``1.0e-3`` and would give the string);
+- ``010`` is ten, ``1:30`` and ``2024-01-01`` stay text.
 
 Mappings come back as :class:`LineDict`, which knows the line of the mapping
 and of each key, so every error can point at ``file:line``. Duplicate keys in
@@ -49,15 +50,18 @@ class _BankLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     pass
 
 
-_BOOL = "tag:yaml.org,2002:bool"
+# Numbers and booleans as YAML 1.2's core schema reads them (what editors' YAML
+# servers use too): no octal `010`, no sexagesimal `1:30`, no dates, no `yes`.
+_REPLACED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _BankLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
-_BankLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_BankLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_BankLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
 _BankLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$"),
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
     list("-+0123456789."),
 )
 
@@ -82,6 +86,8 @@ def _construct_mapping(loader: _BankLoader, node: yaml.MappingNode) -> LineDict:
 
 
 _BankLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+# PyYAML's own int constructor reads a leading 0 as octal.
+_BankLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
 
 
 def load_yaml(path: Path, display: str) -> Any:

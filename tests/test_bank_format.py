@@ -38,7 +38,7 @@ questions:
     type: code_output
     prompt: What does this print?
     code: print(1 + 1)
-    output: 2
+    output: "2"
   - id: explain
     type: recall
     prompt: Explain X.
@@ -130,6 +130,26 @@ BROKEN = [
           solver: conv_output_size
           answer: 3
         """, "a template's answer is computed by its solver: remove 'answer'", 6),
+    ("id with a trailing newline", '- {id: "code-a\\n", type: recall, prompt: P, answer: A}\n', "must be kebab-case", 1),
+    ("derive in a static question", """
+        - id: static-derive
+          type: numeric
+          prompt: P
+          solver: dropout_scale
+          inputs: {p: 0.5}
+          answer: 2
+          derive: {q: "1 - 0.5"}
+        """, "'derive' works on template params; a static question has none", 7),
+    ("numeric code output", "- {id: out, type: code_output, prompt: P, code: print(1.50), output: 1.50}\n", "quote it, output: \"1.5\"", 1),
+    ("non-finite tolerance", """
+        - id: nan-tol
+          type: numeric
+          prompt: P
+          solver: dropout_scale
+          inputs: {p: 0.5}
+          answer: 2
+          rtol: .nan
+        """, "'rtol' must be a number", 7),
     ("bad range", """
         - id: rng
           type: numeric
@@ -186,3 +206,10 @@ def test_yaml_reads_exponents_as_numbers(tmp_path):
     question = bank.questions[0]
     assert question.params[0].values == (0.001, 0.002)
     assert question.tolerance.rtol == 0.001
+
+
+def test_yaml_numbers_read_as_yaml_1_2(tmp_path):
+    from dlquiz.yamlfile import parse_yaml
+
+    data = parse_yaml("a: [010, 1:30, 2024-01-01, 1e-3, yes, Off, +3]\n", "f.yaml")
+    assert data["a"] == [10, "1:30", "2024-01-01", 0.001, "yes", "Off", 3]

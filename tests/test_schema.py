@@ -211,8 +211,9 @@ def test_id_pattern_matches_the_loader():
     from dlquiz.bankformat import ID_PATTERN, NAME_PATTERN
 
     defs = load_schema()["$defs"]
-    assert defs["id"]["pattern"] == ID_PATTERN.pattern
-    assert defs["name"]["pattern"] == NAME_PATTERN.pattern
+    # The loader uses fullmatch; JSON Schema patterns search, so they carry the anchors.
+    assert defs["id"]["pattern"] == f"^{ID_PATTERN.pattern}$"
+    assert defs["name"]["pattern"] == f"^{NAME_PATTERN.pattern}$"
 
 
 # ---------------------------------------------------------------- good banks validate
@@ -443,7 +444,7 @@ GOOD = {
     "text input as a bare word": [
         dict(GOOD_NUMERIC, prompt="relu({x})", params={"x": {"float": [-2, 2]}}, solver="activation", inputs={"name": "relu"})
     ],
-    "code with number output and tolerance": [{"id": "c", "type": "code_output", "prompt": "p", "code": "print(55)", "output": 55, "rtol": 0, "language": "python"}],
+    "code with number output and tolerance": [{"id": "c", "type": "code_output", "prompt": "p", "code": "print(55)", "output": "55", "rtol": 0, "language": "python"}],
     "recall with key points": [{"id": "r", "type": "recall", "prompt": "p", "answer": "a", "key_points": ["x", "y"], "tags": ["t"], "difficulty": 3}],
     "bank mapping": {"topic": "cnn", "tags": ["x"], "difficulty": 1, "source": "a book", "questions": [GOOD_MCQ]},
     "empty bank mapping": {"questions": []},

@@ -177,3 +177,25 @@ def test_any_seed_gives_a_valid_variant(seed):
     question = load_paths([REPO / "questions" / "cnn.yaml"]).get("conv-output-size")
     v = instantiate(question, seed)
     assert isinstance(v.answer, int) and v.answer >= 1
+
+
+def test_percent_distractors_and_undefined_derived_values(tmp_path):
+    path = write_bank(tmp_path, """
+        - id: prec
+          type: numeric
+          prompt: "{tp} true and {fp} false positives: precision in %?"
+          params: {tp: {int: [1, 40]}, fp: {int: [0, 40]}}
+          derive: {ratio: "tp / fp"}
+          constraints: ["ratio > 0.5"]
+          solver: precision
+          unit: "%"
+          present: mcq
+          distractors:
+            - {inputs: {fp: 0}, why: ignored the false positives}
+        """)
+    question = load_paths([path]).get("prec")
+    for seed in range(40):  # fp = 0 makes 'ratio' undefined: such draws are rejected, not fatal
+        v = instantiate(question, seed)
+        assert v.values["fp"] > 0
+        assert "100%" in [o.text for o in v.options]  # the distractor, scaled like the answer
+        assert v.options[v.answer[0]].text == f"{v.number_answer:.6g}%"
