@@ -73,3 +73,16 @@ def test_bad_options_exit_2_without_traceback(tmp_path):
         done = run_dlquiz(*args, cwd=tmp_path, input="")
         assert done.returncode == 2, args
         assert "Traceback" not in done.stderr
+
+
+def test_config_shows_sets_and_refuses_bad_values(tmp_path, dlquiz_home):
+    assert "new_per_day = 20" in run_dlquiz("config", cwd=tmp_path).stdout
+    assert run_dlquiz("config", "new_per_day", "7", cwd=tmp_path).returncode == 0
+    assert "new_per_day = 7" in run_dlquiz("config", "new_per_day", cwd=tmp_path).stdout
+    for args in (["new_per_day", "seven"], ["desired_retention", "1.5"], ["retention", "0.9"]):
+        done = run_dlquiz("config", *args, cwd=tmp_path)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    from dlquiz.store import Store
+
+    with Store.open(dlquiz_home / "progress.db") as store:
+        assert store.get_setting("new_per_day") == 7
