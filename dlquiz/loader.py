@@ -40,11 +40,6 @@ class Bank:
     def by_type(self) -> dict[str, int]:
         return dict(Counter(q.type for q in self.questions))
 
-    def raise_errors(self) -> None:
-        """Raise the first error (the CLI prints all of them before exiting)."""
-        if self.errors:
-            raise self.errors[0]
-
 
 def display_path(path: Path) -> str:
     """A path as an author would type it: relative to the working folder when inside it."""

@@ -111,11 +111,6 @@ def _show(values: dict[str, Any]) -> str:
     return ", ".join(f"{k}={format_value(v)}" for k, v in values.items())
 
 
-def render_value(value: Any) -> str:
-    """A scalar or vector as it appears inside a prompt (matrices: see :func:`fill_prompt`)."""
-    return format_value(value)
-
-
 def fill_prompt(question: NumericQuestion, values: dict[str, Any]) -> str:
     """Fill the placeholders by name; a matrix becomes an indented grid between blank lines."""
     assert question.template is not None
@@ -127,7 +122,7 @@ def fill_prompt(question: NumericQuestion, values: dict[str, Any]) -> str:
             grids.append("\n".join("    " + row for row in format_grid(value).splitlines()))
             filled[name] = f"\x00{len(grids) - 1}\x00"
         else:
-            filled[name] = render_value(value)
+            filled[name] = format_value(value)
     text = question.template.render(filled)
     text = re.sub(r"[ \t]*\x00(\d+)\x00[ \t]*", lambda m: f"\n\n{grids[int(m[1])]}\n\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -10,14 +10,18 @@ from dlquiz.solvers.registry import solver, to_int
 from dlquiz.solvers.steps import num, val
 
 
-def _conv_size(n: int, f: int, p: int, s: int, d: int, label: str = "out") -> tuple[int, list[str]]:
-    """One spatial dimension of a convolution: floor((n + 2p - d(f-1) - 1)/s) + 1."""
+def _check_conv_args(n: int, f: int, p: int, s: int, d: int) -> None:
     positive_int("n", n, "input size")
     positive_int("f", f, "filter size")
     non_negative("p", p)
     if s < 1:
         raise SolverError(f"stride must be a positive integer, got s={s}")
     positive_int("d", d, "dilation")
+
+
+def _conv_size(n: int, f: int, p: int, s: int, d: int, label: str = "out") -> tuple[int, list[str]]:
+    """One spatial dimension of a convolution: floor((n + 2p - d(f-1) - 1)/s) + 1."""
+    _check_conv_args(n, f, p, s, d)
     padded = n + 2 * p
     span = d * (f - 1) + 1
     if span > padded:
@@ -44,12 +48,7 @@ def conv_output_size(n, f, p=0, s=1, d=1):
 @solver(n="int", f="int", p="int", s="int", d="int", output_padding="int")
 def conv_transpose_output_size(n, f, p=0, s=1, d=1, output_padding=0):
     """Output width of a transposed convolution (torch ConvTranspose2d): (n-1)s - 2p + d(f-1) + output_padding + 1."""
-    positive_int("n", n, "input size")
-    positive_int("f", f, "filter size")
-    non_negative("p", p)
-    if s < 1:
-        raise SolverError(f"stride must be a positive integer, got s={s}")
-    positive_int("d", d, "dilation")
+    _check_conv_args(n, f, p, s, d)
     non_negative("output_padding", output_padding)
     if output_padding >= max(s, d):
         raise SolverError(
