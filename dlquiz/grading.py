@@ -15,7 +15,7 @@ from typing import Any
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.numfmt import format_value, is_matrix
 from dlquiz.question import Tolerance
-from dlquiz.variants import Variant
+from dlquiz.variants import Variant, with_unit
 
 DEFAULT_RTOL = 0.01  # interview arithmetic: within 1% unless the question says otherwise
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -72,8 +72,7 @@ def expected_text(variant: Variant) -> str:
     if variant.kind == "number":
         sigfig = variant.tolerance.sigfig if variant.tolerance else None
         text = format_value(variant.answer, sigfig) if sigfig else format_value(variant.answer)
-        unit = variant.unit
-        return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
+        return with_unit(text, variant.unit)
     return str(variant.answer).rstrip()
 
 

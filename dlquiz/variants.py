@@ -195,7 +195,7 @@ def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random) -
     if question.present != "mcq":
         return Variant(question, seed, prompt, answer, "number", tuple(steps), values=values, inputs=inputs)
     wrong = distractor_values(question, values, answer)
-    texts = [_with_unit(answer, question.unit)] + [_with_unit(v, question.unit) for v in wrong]
+    texts = [with_unit(format_value(v), question.unit) for v in [answer, *wrong]]
     options = [Option(text=t, correct=(i == 0)) for i, t in enumerate(texts)]
     shown = _order_options(tuple(options), rng, shuffle=True)
     correct = tuple(i for i, o in enumerate(shown) if o.correct)
@@ -208,8 +208,8 @@ def _scale(value: Any, factor: float) -> Any:
     return value * factor
 
 
-def _with_unit(value: Any, unit: str) -> str:
-    text = format_value(value)
+def with_unit(text: str, unit: str) -> str:
+    """A formatted answer with its unit: ``45%``, ``22 pixels``, or the bare number."""
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
 
 

@@ -71,6 +71,14 @@ def spawn(tmp_path, *args: str) -> pexpect.spawn:
     return child
 
 
+def ends_cleanly(child: pexpect.spawn) -> None:
+    """The session exits 0 by itself, without a traceback."""
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in child.before
+
+
 def next_question(child: pexpect.spawn) -> str:
     ids = list(PROMPTS)
     return ids[child.expect([PROMPTS[i] for i in ids])]
@@ -120,10 +128,7 @@ def test_a_full_session_in_a_terminal_with_a_format_error_and_undo(tmp_path, dlq
         done.append(qid)
     child.expect("4 answered, 4 right")
     child.expect("next question due")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert "Traceback" not in child.before
+    ends_cleanly(child)
     rows = reviews(dlquiz_home)
     assert sorted(r[0] for r in rows) == sorted(PROMPTS)  # the undone answer is gone
     by_id = {r[0]: r for r in rows}
@@ -152,10 +157,7 @@ def test_ctrl_c_in_the_middle_keeps_what_was_answered(tmp_path, dlquiz_home):
     child.sendintr()  # Ctrl-C at the next prompt
     child.expect("stopped; every answer so far is saved")
     child.expect("1 answered")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert "Traceback" not in child.before
+    ends_cleanly(child)
     assert [r[0] for r in reviews(dlquiz_home)] == [qid]
 
 
