@@ -66,7 +66,8 @@ def _recurrent(gates: int, cell: str, x: int, h: int, double_bias: bool) -> tupl
             f"= {gates}·{per_gate}",
         ]
     if double_bias:
-        steps.insert(0, "PyTorch keeps two bias vectors, b_ih and b_hh; they only ever appear summed, so Keras and the textbooks keep one")
+        steps.insert(0, "PyTorch keeps two bias vectors, b_ih and b_hh; they only ever appear summed, so Keras and "
+                        "the textbooks keep one")
     return out, [*steps, f"= {out}"]
 
 
@@ -120,7 +121,7 @@ def mha_params(d_model, heads, bias=True):
 
 @solver(d_model="int", d_ff="int")
 def transformer_block_params(d_model, d_ff, bias=True):
-    """Parameters of torch.nn.TransformerEncoderLayer(d_model, nhead, d_ff): attention 4d² + 4d, FFN 2·d·d_ff + d_ff + d, 2 LayerNorms 4d."""
+    """Parameters of torch TransformerEncoderLayer: attention 4d² + 4d, FFN 2·d·d_ff + d_ff + d, two LayerNorms 4d."""
     positive_int("d_model", d_model)
     positive_int("d_ff", d_ff)
     d = d_model
@@ -186,7 +187,7 @@ def activation_memory(elements, bytes_per_element=4):
 
 @solver(h="int", w="int", c_in="int", c_out="int", k="int")
 def depthwise_separable_macs(h, w, c_in, c_out, k):
-    """Multiply-accumulates of a k×k depthwise then a 1×1 pointwise convolution for an h×w output: h·w·c_in·k² + h·w·c_in·c_out."""
+    """MACs of a k×k depthwise then a 1×1 pointwise convolution, h×w output: h·w·c_in·k² + h·w·c_in·c_out."""
     for name, value in (("h", h), ("w", w), ("c_in", c_in), ("c_out", c_out), ("k", k)):
         positive_int(name, value)
     depthwise = h * w * c_in * k * k
