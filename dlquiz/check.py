@@ -42,7 +42,9 @@ def _where(question: Question, message: str) -> str:
     return f"{question.where}: {question.id}: {message}"
 
 
-def check_bank(bank: Bank, *, samples: int = SAMPLES, run_code: bool = False, timeout: float | None = None) -> Report:
+def check_bank(
+    bank: Bank, *, samples: int = SAMPLES, run_code: bool = False, unsandboxed: bool = False, timeout: float | None = None
+) -> Report:
     report = Report(questions=len(bank.questions), by_type=bank.by_type())
     report.errors.extend(str(e) for e in bank.errors)
     for question in bank.questions:
@@ -51,7 +53,7 @@ def check_bank(bank: Bank, *, samples: int = SAMPLES, run_code: bool = False, ti
         if not question.explanation and question.type != "recall":
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
     if run_code:
-        report.errors.extend(check_code([q for q in bank.questions if isinstance(q, CodeQuestion)], timeout))
+        report.errors.extend(check_code([q for q in bank.questions if isinstance(q, CodeQuestion)], timeout, unsandboxed=unsandboxed))
     return report
 
 
@@ -112,13 +114,13 @@ def _check_static(question: NumericQuestion) -> list[str]:
     return []
 
 
-def check_code(questions: list[CodeQuestion], timeout: float | None = None) -> list[str]:
+def check_code(questions: list[CodeQuestion], timeout: float | None = None, *, unsandboxed: bool = False) -> list[str]:
     from dlquiz.coderun import DEFAULT_TIMEOUT, run_snippet
 
     def one(question: CodeQuestion) -> str | None:
         if question.language != "python":
             return _where(question, f"--run-code runs Python only; a '{question.language}' snippet cannot be verified")
-        result = run_snippet(question.code, timeout or DEFAULT_TIMEOUT)
+        result = run_snippet(question.code, timeout or DEFAULT_TIMEOUT, unsandboxed=unsandboxed)
         if result.error:
             return _where(question, f"code {result.error}")
         if not outputs_match(result.stdout, question.output, question.tolerance):
