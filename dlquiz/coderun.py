@@ -89,17 +89,13 @@ def _python_roots() -> list[str]:
 
 def _bwrap(workdir: str) -> list[str]:
     command = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    # Order matters: a later mount covers an earlier one, and the venv may live under /tmp.
+    command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc/ld.so.cache", "/etc/alternatives"):
         command += ["--ro-bind-try", system, system]
     for root in _python_roots():
         command += ["--ro-bind", root, root]
-    command += [
-        "--proc", "/proc",
-        "--dev", "/dev",
-        "--tmpfs", "/tmp",
-        "--bind", workdir, _SANDBOX_HOME,
-        "--chdir", _SANDBOX_HOME,
-    ]  # fmt: skip
+    command += ["--bind", workdir, _SANDBOX_HOME, "--chdir", _SANDBOX_HOME]
     env = {
         "HOME": _SANDBOX_HOME,
         "TMPDIR": "/tmp",
