@@ -18,11 +18,12 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 from dlquiz.errors import ExprError
 
 Value = Union[int, float, bool, str, list]
+T = TypeVar("T")
 
 MAX_TEXT = 500
 MAX_NODES = 200
@@ -563,17 +564,22 @@ class Template:
 
     def render(self, values: Mapping[str, str]) -> str:
         """The text with each placeholder replaced by its already-formatted value."""
-        out: list[str] = []
+        pieces = self.pieces(values)
+        for piece in pieces:
+            if not isinstance(piece, str):
+                raise ExprError(f"a placeholder value must be text, not {type(piece).__name__}")
+        return "".join(pieces)  # type: ignore[arg-type]  # checked above
+
+    def pieces(self, values: Mapping[str, T]) -> list[str | T]:
+        """Literal text and the placeholders' values in order, for callers that lay values out."""
+        out: list[str | T] = []
         for literal, name in self._parts:
             out.append(literal)
             if name is not None:
                 if name not in values:
                     raise ExprError(f"no value for placeholder '{{{name}}}'")
-                value = values[name]
-                if not isinstance(value, str):
-                    raise ExprError(f"value for placeholder '{{{name}}}' must be text, not {type(value).__name__}")
-                out.append(value)
-        return "".join(out)
+                out.append(values[name])
+        return out
 
 
 def parse_template(text: str) -> Template:

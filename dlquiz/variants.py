@@ -114,18 +114,25 @@ def _show(values: dict[str, Any]) -> str:
 def fill_prompt(question: NumericQuestion, values: dict[str, Any]) -> str:
     """Fill the placeholders by name; a matrix becomes an indented grid between blank lines."""
     assert question.template is not None
-    grids: list[str] = []
-    filled = {}
+    filled: dict[str, str | _Grid] = {}
     for name in question.template.names:
         value = values[name]
-        if is_matrix(value):
-            grids.append("\n".join("    " + row for row in format_grid(value).splitlines()))
-            filled[name] = f"\x00{len(grids) - 1}\x00"
+        filled[name] = _Grid(value) if is_matrix(value) else format_value(value)
+    text = ""
+    for piece in question.template.pieces(filled):
+        if isinstance(piece, _Grid):
+            # Spaces around a grid placeholder would indent or trail the grid's blank lines.
+            text = text.rstrip(" \t") + "\n\n" + piece.text + "\n\n"
         else:
-            filled[name] = format_value(value)
-    text = question.template.render(filled)
-    text = re.sub(r"[ \t]*\x00(\d+)\x00[ \t]*", lambda m: f"\n\n{grids[int(m[1])]}\n\n", text)
+            text += piece.lstrip(" \t") if text.endswith("\n\n") else piece
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class _Grid:
+    """A matrix placeholder's value, kept apart from text so no bank text can pose as one."""
+
+    def __init__(self, matrix: Any) -> None:
+        self.text = "\n".join("    " + row for row in format_grid(matrix).splitlines())
 
 
 def _pick(question: NumericQuestion, answer: Any, values: dict[str, Any]) -> Any:
