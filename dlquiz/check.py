@@ -13,11 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from dlquiz.expr import Budget
 from dlquiz.grading import matches, normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
-from dlquiz.variants import Variant, VariantError, instantiate
+from dlquiz.variants import CHECK_STEPS, Variant, VariantError, instantiate
 
 SAMPLES = 50
 MIN_VARIANTS = 5
@@ -61,9 +62,10 @@ def check_numeric(question: NumericQuestion, samples: int = SAMPLES) -> list[str
     if not question.is_template:
         return _check_static(question)
     variants: list[Variant] = []
+    budget = Budget(CHECK_STEPS)  # one budget for all the draws: a heavy template fails fast, not 50 times over
     for seed in range(samples):
         try:
-            variants.append(instantiate(question, seed))
+            variants.append(instantiate(question, seed, budget))
         except VariantError as error:
             return [str(error)]  # one line per question: the first failure says enough
     errors = []

@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.errors import DlquizError, ExprError, SolverError
+from dlquiz.expr import Budget, BudgetExceeded
 from dlquiz.numfmt import format_grid, format_value, is_matrix
 from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance
 
 MAX_TRIES = 1000
+# Evaluation steps one variant may spend drawing; `dlquiz check` gives a template CHECK_STEPS for all its draws.
+VARIANT_STEPS = 50_000
+CHECK_STEPS = 200_000
 
 
 class VariantError(DlquizError):
@@ -87,15 +91,18 @@ def draw(param: Param, rng: random.Random) -> Any:
     return [[_draw_one(param, rng) for _ in range(cols)] for _ in range(rows)]
 
 
-def sample_values(question: NumericQuestion, rng: random.Random) -> dict[str, Any]:
-    """Draw parameters and derived values until every constraint holds."""
+def sample_values(question: NumericQuestion, rng: random.Random, budget: Budget | None = None) -> dict[str, Any]:
+    """Draw parameters and derived values until every constraint holds, within ``budget`` steps."""
+    budget = budget or Budget(VARIANT_STEPS)
     misses: dict[str, int] = {}
     for _ in range(MAX_TRIES):
         values = {p.name: draw(p, rng) for p in question.params}
         try:
             for name, expr in question.derive:
-                values[name] = expr.evaluate(values)
-            failed = next((c.text for c in question.constraints if not c.evaluate(values)), None)
+                values[name] = expr.evaluate(values, budget)
+            failed = next((c.text for c in question.constraints if not c.evaluate(values, budget)), None)
+        except BudgetExceeded as error:
+            raise VariantError(question, f"{error} across its draws (heavy derive values, or constraints rarely met)") from None
         except ExprError as error:
             # A derived value undefined for this draw (say, a division by a zero
             # parameter) rejects the draw, like a failed constraint.
@@ -166,10 +173,11 @@ def solve_numeric(question: NumericQuestion, values: dict[str, Any], overrides: 
     return inputs, solution, answer
 
 
-def instantiate(question: Question, seed: int) -> Variant:
+def instantiate(question: Question, seed: int, budget: Budget | None = None) -> Variant:
+    """The variant of ``question`` for ``seed``; ``budget`` bounds a template's evaluation steps."""
     rng = rng_for(question.id, seed)
     if isinstance(question, NumericQuestion):
-        return _numeric_variant(question, seed, rng)
+        return _numeric_variant(question, seed, rng, budget)
     if isinstance(question, McqQuestion):
         options = _order_options(question.options, rng, question.shuffle)
         correct = tuple(i for i, o in enumerate(options) if o.correct)
@@ -190,8 +198,8 @@ def _order_options(options: tuple[Option, ...], rng: random.Random, shuffle: boo
     return tuple(free + [o for o in options if o.pinned])
 
 
-def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random) -> Variant:
-    values = sample_values(question, rng) if question.is_template else {}
+def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random, budget: Budget | None) -> Variant:
+    values = sample_values(question, rng, budget) if question.is_template else {}
     inputs, solution, answer = solve_numeric(question, values)
     steps = list(solution.steps)
     if question.pick:
