@@ -189,3 +189,68 @@ def test_export_refuses_what_is_not_a_regular_file(tmp_path, kind):
     assert done.returncode == 1
     assert "not a regular file; refusing to replace it" in done.stderr
     assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+# --- dlquiz import: hostile files -----------------------------------------------------------------
+
+
+def _export(**review_changes) -> dict:
+    review = {"uid": "u1", "question_id": "q", "seed": None, "answer": "1", "correct": True, "rating": 3,
+              "reviewed_at": "2024-02-01T00:00:00Z", "duration_ms": 10, "mode": "drill", "exam_uid": None}
+    review.update(review_changes)
+    return {"schema_version": 1, "exported_at": "2024-02-01T00:00:00+00:00", "dlquiz_version": "0.1.0",
+            "settings": {}, "cards": {}, "reviews": [review], "exams": []}
+
+
+IMPORT_CASES = {
+    "huge duration": (json.dumps(_export(duration_ms=10**30)), "duration_ms: expected milliseconds"),
+    "huge seed": (json.dumps(_export(seed=10**25)), "seed: expected an integer"),
+    "year 9999 with offset": (json.dumps(_export(reviewed_at="9999-12-31T23:59:59-14:00")), "reviewed_at"),
+    "year 1 with offset": (json.dumps(_export(reviewed_at="0001-01-01T00:00:00+14:00")), "reviewed_at"),
+    "a review in 2099": (json.dumps(_export(reviewed_at="2099-01-01T00:00:00Z")), "is not between 2000 and now"),
+    "5000-digit integer": ('{"schema_version": 1, "x": ' + "9" * 5000 + "}", "not a dlquiz progress export"),
+    "deeply nested arrays": ('{"schema_version": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    "lone surrogate": (json.dumps(_export(answer="\ud800")), "answer: expected a string"),
+    "surrogate in an id": (json.dumps(_export(question_id="q\udfff")), "question_id"),
+    "wrong answer rated Easy": (json.dumps(_export(correct=False, rating=4)), "a wrong answer cannot be rated Easy"),
+}
+
+
+@pytest.mark.parametrize("name", list(IMPORT_CASES))
+def test_a_hostile_import_file_is_one_line_and_writes_nothing(tmp_path, dlquiz_home, name):
+    text, message = IMPORT_CASES[name]
+    path = tmp_path / "progress.json"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    done = run_dlquiz("import", str(path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert message in done.stderr and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert not (dlquiz_home / "progress.db").exists() or _review_count(dlquiz_home) == 0
+
+
+def _review_count(home) -> int:
+    import sqlite3
+
+    with sqlite3.connect(home / "progress.db") as db:
+        return db.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+
+def test_an_exam_that_ends_before_it_starts_is_refused(tmp_path):
+    from dlquiz.errors import StoreError
+    from dlquiz.transfer import parse_progress
+
+    data = _export()
+    data["exams"] = [{"uid": "e1", "started_at": "2024-02-01T10:00:00Z", "finished_at": "2024-02-01T09:00:00Z",
+                      "time_limit_s": 600, "question_ids": ["q"], "score": 0.5}]
+    with pytest.raises(StoreError, match="the exam ends before it starts"):
+        parse_progress(data)
+
+
+def test_an_import_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    import dlquiz.transfer as transfer
+    from dlquiz.errors import StoreError
+
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(_export()))
+    monkeypatch.setattr(transfer, "MAX_IMPORT_BYTES", 100)
+    with pytest.raises(StoreError, match="larger than an import may be"):
+        transfer.read_progress(path)
