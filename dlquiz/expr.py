@@ -148,14 +148,32 @@ class Expr:
         """
         if self._tree is None:
             return _copy(self._constant)
+        if self._tree is _UNPARSED:
+            object.__setattr__(self, "_tree", _compile_text(self.text)._tree)
         try:
-            return _Evaluator(self.text, env, budget).eval(self._tree)
+            return _Evaluator(self.text, env, budget).eval(self._tree)  # type: ignore[arg-type]
         except ExprError:
             raise
         # Every check below is explicit; this is the backstop that keeps the promise
         # "ExprError only" should some corner of Python arithmetic surprise us.
         except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError) as error:
             raise ExprError(f"cannot evaluate {_quote(self.text)}: {error}") from None
+
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (by the bank cache) as its text: a syntax tree is slow to unpickle and
+        # quick to rebuild, and only expressions that passed checking are ever cached.
+        if self._tree is None:
+            return (Expr, (self.text, self.names, None, self._constant))
+        return (_unparsed, (self.text, self.names))
+
+
+# A tree not yet parsed from an expression's (already checked) text.
+_UNPARSED: Any = ast.Pass()
+
+
+def _unparsed(text: str, names: frozenset[str]) -> Expr:
+    return Expr(text=text, names=names, _tree=_UNPARSED)
 
 
 def compile_expr(source: str | int | float | bool | list | Expr) -> Expr:
