@@ -17,7 +17,7 @@ from dlquiz.grading import matches, normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
-from dlquiz.variants import Variant, VariantError, instantiate
+from dlquiz.variants import Variant, VariantError, instantiate, wrong_mistakes
 
 SAMPLES = 50
 MIN_VARIANTS = 5
@@ -48,6 +48,10 @@ def check_bank(bank: Bank, *, samples: int = SAMPLES, run_code: bool = False, ti
     for question in bank.questions:
         if isinstance(question, NumericQuestion):
             report.errors.extend(check_numeric(question, samples))
+            report.warnings.extend(
+                _where(question, f"distractor {n} has no 'why': a learner who makes this mistake is not told which it is")
+                for n, d in enumerate(question.distractors, start=1) if not d.why.strip()
+            )
         if not question.explanation and question.type != "recall":
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
     if run_code:
@@ -56,15 +60,13 @@ def check_bank(bank: Bank, *, samples: int = SAMPLES, run_code: bool = False, ti
 
 
 def check_numeric(question: NumericQuestion, samples: int = SAMPLES) -> list[str]:
+    try:
+        variants = [instantiate(question, seed) for seed in range(samples if question.is_template else 1)]
+    except VariantError as error:
+        return [str(error)]  # one line per question: the first failure says enough
+    errors = _check_distractors(question, variants)
     if not question.is_template:
-        return _check_static(question)
-    variants: list[Variant] = []
-    for seed in range(samples):
-        try:
-            variants.append(instantiate(question, seed))
-        except VariantError as error:
-            return [str(error)]  # one line per question: the first failure says enough
-    errors = []
+        return _check_static(question, variants[0]) + errors
     distinct = len({v.prompt for v in variants})
     if distinct < MIN_VARIANTS:
         errors.append(_where(question, f"only {distinct} distinct variant(s) in {samples} draws (at least {MIN_VARIANTS} wanted): widen the params"))
@@ -101,11 +103,17 @@ def hidden_inputs(question: NumericQuestion, variants: list[Variant]) -> list[st
     return hidden
 
 
-def _check_static(question: NumericQuestion) -> list[str]:
-    try:
-        variant = instantiate(question, 0)
-    except VariantError as error:
-        return [str(error)]
+def _check_distractors(question: NumericQuestion, variants: list[Variant]) -> list[str]:
+    """A mistake that never gives a wrong answer (it fails, or equals the answer, every time) is a bank bug."""
+    useful = {id(d) for v in variants for d, _ in wrong_mistakes(v)}
+    return [
+        _where(question, f"distractor {n} ({d.why or 'no why'}) never differs from the answer in {len(variants)} variant(s): "
+                         "it equals it or fails for every draw")
+        for n, d in enumerate(question.distractors, start=1) if id(d) not in useful
+    ]
+
+
+def _check_static(question: NumericQuestion, variant: Variant) -> list[str]:
     computed = variant.number_answer if variant.kind == "choice" else variant.answer
     if not matches(question.answer, computed, question.tolerance):
         return [_where(question, f"stated answer {format_value(question.answer)} differs from the solver's {format_value(computed)}")]

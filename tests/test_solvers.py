@@ -45,6 +45,7 @@ EXAMPLES: dict[str, dict] = {
     "conv_transpose_output_size": dict(n=4, f=4, p=1, s=2),
     "cross_entropy": dict(logits=[1, 2, 3], target=2),
     "dense_params": dict(n_in=784, n_out=10),
+    "depthwise_separable_macs": dict(h=56, w=56, c_in=64, c_out=128, k=3),
     "dropout_expected_active": dict(n=100, p=0.2),
     "dropout_scale": dict(p=0.5),
     "embedding_params": dict(vocab_size=10000, dim=300),
@@ -53,6 +54,7 @@ EXAMPLES: dict[str, dict] = {
     "flatten_size": dict(c=64, h=7, w=7),
     "gru_params": dict(input_size=10, hidden_size=20),
     "he_variance": dict(n_in=50),
+    "iou": dict(a=[0, 0, 10, 10], b=[5, 5, 15, 15]),
     "iterations_per_epoch": dict(n=1000, batch_size=32),
     "kl_divergence": dict(p=[0.5, 0.3, 0.2], q=[0.4, 0.4, 0.2]),
     "layernorm": dict(x=[[1, 2, 3], [2, 4, 6]]),
@@ -74,8 +76,10 @@ EXAMPLES: dict[str, dict] = {
     "receptive_field": dict(layers=[[3, 1], [3, 1], [3, 1]]),
     "rmse": dict(y_true=[1, 2, 3], y_pred=[1, 2, 5]),
     "rmsprop": dict(w0=[1.0], grads=[[2.0]]),
+    "rnn_params": dict(input_size=10, hidden_size=20),
     "sgd": dict(w0=[1.0, 2.0], grads=[[0.5, -1.0]], lr=0.1),
     "softmax": dict(x=[1, 2, 3, 4, 1, 2, 3]),
+    "transformer_block_params": dict(d_model=512, d_ff=2048),
     "xavier_variance": dict(n_in=100, n_out=200),
 }
 
