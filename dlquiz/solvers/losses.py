@@ -102,7 +102,7 @@ def rmse(y_true, y_pred):
 
 
 @solver(scores="vector", y="int")
-def multiclass_hinge_loss(scores, y, margin=1):
+def multiclass_hinge_loss(scores: list[float], y: int, margin: float = 1) -> tuple[float, list[str]]:
     """Multiclass SVM (hinge) loss: Σ_{j≠y} max(0, s_j - s_y + margin); torch multi_margin_loss divides it by the class count."""
     if len(scores) < 2:
         raise SolverError(f"scores must have at least 2 classes, got {len(scores)}")
@@ -112,7 +112,7 @@ def multiclass_hinge_loss(scores, y, margin=1):
         raise SolverError(f"margin must be >= 0, got {num(margin)}")
     right = scores[y]
     steps = [f"loss = Σ_(j≠y) max(0, s_j - s_y + margin), s_y = s_{y} = {num(right)}, margin = {num(margin)}"]
-    terms = []
+    terms: list[float] = []
     for j, s in enumerate(scores):
         if j == y:
             continue
@@ -125,7 +125,7 @@ def multiclass_hinge_loss(scores, y, margin=1):
 
 
 @solver(p="vector", q="vector")
-def kl_divergence(p, q):
+def kl_divergence(p: list[float], q: list[float]) -> tuple[float, list[str]]:
     """KL divergence D_KL(p ‖ q) = Σ p_i·ln(p_i/q_i), natural log, terms with p_i = 0 count 0."""
     same_length("p", p, "q", q)
     for name, dist in (("p", p), ("q", q)):
@@ -135,7 +135,7 @@ def kl_divergence(p, q):
         if abs(total - 1) > 1e-6:
             raise SolverError(f"{name} must be a probability distribution summing to 1, its entries sum to {num(total)}")
     steps = ["D_KL(p ‖ q) = Σ_i p_i·ln(p_i/q_i) (natural log; a term with p_i = 0 is 0)"]
-    terms = []
+    terms: list[float] = []
     for i, (a, b) in enumerate(zip(p, q)):
         if a == 0:
             terms.append(0.0)
@@ -147,6 +147,8 @@ def kl_divergence(p, q):
             line = f"i = {i}: {num(a)}·ln({num(a)}/{num(b)}) = {num(terms[-1])}"
         if i < MAX_DETAIL:
             steps.append(line)
+        elif i == MAX_DETAIL:
+            steps.append("…")
     answer = math.fsum(terms)
     steps.append(f"D_KL = {num(answer)}")
     return answer, steps

@@ -137,7 +137,7 @@ def adagrad(w0, grads, lr=0.01, eps=1e-10):
 
 
 @solver(x="vector")
-def ewma(x, beta, bias_correction=False):
+def ewma(x: list[float], beta: float, bias_correction: bool = False) -> tuple[list[float], list[str]]:
     """Exponentially weighted moving average v_1..v_T: v_t = β·v_(t-1) + (1-β)·x_t, v_0 = 0; bias correction divides by 1 - β^t."""
     in_range("beta", beta, 0, 1, high_open=True)
     rule = "v_t = β·v_(t-1) + (1-β)·x_t, v_0 = 0"
@@ -145,7 +145,7 @@ def ewma(x, beta, bias_correction=False):
         rule += "; corrected v̂_t = v_t/(1 - β^t)"
     steps = [f"{rule}  (β = {num(beta)})"]
     v = 0.0
-    answer = []
+    answer: list[float] = []
     for t, xt in enumerate(x, start=1):
         previous = v
         v = beta * v + (1 - beta) * xt
