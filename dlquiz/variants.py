@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.errors import DlquizError, ExprError, SolverError
+from dlquiz.expr import Budget, BudgetExceeded
 from dlquiz.numfmt import format_grid, format_value, is_matrix
 from dlquiz.question import (
     CodeQuestion,
@@ -33,6 +34,9 @@ from dlquiz.question import (
 )
 
 MAX_TRIES = 1000
+# Evaluation steps one variant may spend drawing; `dlquiz check` gives a template CHECK_STEPS for all its draws.
+VARIANT_STEPS = 50_000
+CHECK_STEPS = 200_000
 
 
 class VariantError(DlquizError):
@@ -97,15 +101,18 @@ def draw(param: Param, rng: random.Random) -> Any:
     return [[_draw_one(param, rng) for _ in range(cols)] for _ in range(rows)]
 
 
-def sample_values(question: NumericQuestion, rng: random.Random) -> dict[str, Any]:
-    """Draw parameters and derived values until every constraint holds."""
+def sample_values(question: NumericQuestion, rng: random.Random, budget: Budget | None = None) -> dict[str, Any]:
+    """Draw parameters and derived values until every constraint holds, within ``budget`` steps."""
+    budget = budget or Budget(VARIANT_STEPS)
     misses: dict[str, int] = {}
     for _ in range(MAX_TRIES):
         values = {p.name: draw(p, rng) for p in question.params}
         try:
             for name, expr in question.derive:
-                values[name] = expr.evaluate(values)
-            failed = next((c.text for c in question.constraints if not c.evaluate(values)), None)
+                values[name] = expr.evaluate(values, budget)
+            failed = next((c.text for c in question.constraints if not c.evaluate(values, budget)), None)
+        except BudgetExceeded as error:
+            raise VariantError(question, f"{error} across its draws (heavy derive values, or constraints rarely met)") from None
         except ExprError as error:
             # A derived value undefined for this draw (say, a division by a zero
             # parameter) rejects the draw, like a failed constraint.
@@ -124,18 +131,25 @@ def _show(values: dict[str, Any]) -> str:
 def fill_prompt(question: NumericQuestion, values: dict[str, Any]) -> str:
     """Fill the placeholders by name; a matrix becomes an indented grid between blank lines."""
     assert question.template is not None
-    grids: list[str] = []
-    filled = {}
+    filled: dict[str, str | _Grid] = {}
     for name in question.template.names:
         value = values[name]
-        if is_matrix(value):
-            grids.append("\n".join("    " + row for row in format_grid(value).splitlines()))
-            filled[name] = f"\x00{len(grids) - 1}\x00"
+        filled[name] = _Grid(value) if is_matrix(value) else format_value(value)
+    text = ""
+    for piece in question.template.pieces(filled):
+        if isinstance(piece, _Grid):
+            # Spaces around a grid placeholder would indent or trail the grid's blank lines.
+            text = text.rstrip(" \t") + "\n\n" + piece.text + "\n\n"
         else:
-            filled[name] = format_value(value)
-    text = question.template.render(filled)
-    text = re.sub(r"[ \t]*\x00(\d+)\x00[ \t]*", lambda m: f"\n\n{grids[int(m[1])]}\n\n", text)
+            text += piece.lstrip(" \t") if text.endswith("\n\n") else piece
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class _Grid:
+    """A matrix placeholder's value, kept apart from text so no bank text can pose as one."""
+
+    def __init__(self, matrix: Any) -> None:
+        self.text = "\n".join("    " + row for row in format_grid(matrix).splitlines())
 
 
 def _pick(question: NumericQuestion, answer: Any, values: dict[str, Any]) -> Any:
@@ -169,10 +183,11 @@ def solve_numeric(question: NumericQuestion, values: dict[str, Any], overrides: 
     return inputs, solution, answer
 
 
-def instantiate(question: Question, seed: int) -> Variant:
+def instantiate(question: Question, seed: int, budget: Budget | None = None) -> Variant:
+    """The variant of ``question`` for ``seed``; ``budget`` bounds a template's evaluation steps."""
     rng = rng_for(question.id, seed)
     if isinstance(question, NumericQuestion):
-        return _numeric_variant(question, seed, rng)
+        return _numeric_variant(question, seed, rng, budget)
     if isinstance(question, McqQuestion):
         options = _order_options(question.options, rng, question.shuffle)
         correct = tuple(i for i, o in enumerate(options) if o.correct)
@@ -193,8 +208,8 @@ def _order_options(options: tuple[Option, ...], rng: random.Random, shuffle: boo
     return tuple(free + [o for o in options if o.pinned])
 
 
-def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random) -> Variant:
-    values = sample_values(question, rng) if question.is_template else {}
+def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random, budget: Budget | None) -> Variant:
+    values = sample_values(question, rng, budget) if question.is_template else {}
     inputs, solution, answer = solve_numeric(question, values)
     steps = list(solution.steps)
     if question.pick:
