@@ -13,10 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from dlquiz.grading import matches, normalize_output, outputs_match
+from dlquiz.grading import normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
+from dlquiz.tolerance import matches
 from dlquiz.variants import Variant, VariantError, instantiate
 
 SAMPLES = 50

@@ -7,7 +7,6 @@ expected and asks again.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +14,9 @@ from typing import Any
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.numfmt import format_value, is_matrix
 from dlquiz.question import Tolerance
+from dlquiz.tolerance import close, flat, matches
 from dlquiz.variants import Variant, with_unit
 
-DEFAULT_RTOL = 0.01  # interview arithmetic: within 1% unless the question says otherwise
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -27,43 +26,6 @@ class Result:
     given: str
     expected: str  # the right answer, formatted for a person
     detail: str = ""  # which entries are off, or the feedback of the chosen options
-
-
-def round_sig(x: float, digits: int) -> float:
-    if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
-
-
-def close(x: float, answer: float, tolerance: Tolerance | None) -> bool:
-    """Is the typed number ``x`` right for ``answer``?
-
-    Integers are exact unless the question gives a tolerance; other answers
-    are within 1% relative. ``atol`` is what makes an answer of 0 gradable.
-    """
-    tol = tolerance or Tolerance()
-    if tol.sigfig is not None:
-        return round_sig(x, tol.sigfig) == round_sig(answer, tol.sigfig)
-    exact_default = isinstance(answer, int) or float(answer).is_integer()
-    rtol = tol.rtol if tol.rtol is not None else (0.0 if exact_default else DEFAULT_RTOL)
-    atol = tol.atol or 0.0
-    # The 1e-12 absorbs binary round-off, so typing 0.3 for 0.1 + 0.2 is right.
-    return abs(x - answer) <= max(atol, rtol * abs(answer)) + 1e-12 * max(1.0, abs(answer))
-
-
-def _flat(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return [x for item in value for x in _flat(item)]
-    return [value]
-
-
-def matches(given: Any, answer: Any, tolerance: Tolerance | None) -> bool:
-    """Numbers, vectors or matrices equal within the tolerance (shapes must agree)."""
-    if isinstance(given, list) != isinstance(answer, list):
-        return False
-    if isinstance(answer, list):
-        return len(given) == len(answer) and all(matches(g, a, tolerance) for g, a in zip(given, answer))
-    return close(float(given), answer, tolerance)
 
 
 def expected_text(variant: Variant) -> str:
@@ -105,7 +67,7 @@ def _grade_number(variant: Variant, text: str) -> Result:
         given = parse_number(text, percent=variant.unit == "%")
     if not isinstance(answer, list):
         return Result(matches(given, answer, variant.tolerance), text, expected_text(variant))
-    flat_given, flat_answer = _flat(given), _flat(answer)
+    flat_given, flat_answer = flat(given), flat(answer)
     off = [i for i, (g, a) in enumerate(zip(flat_given, flat_answer)) if not close(float(g), a, variant.tolerance)]
     detail = ""
     if off:

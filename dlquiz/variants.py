@@ -21,6 +21,7 @@ from typing import Any
 from dlquiz.errors import DlquizError, ExprError, SolverError
 from dlquiz.numfmt import format_grid, format_value, is_matrix
 from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance
+from dlquiz.tolerance import matches
 
 MAX_TRIES = 1000
 
@@ -219,8 +220,6 @@ def distractor_values(question: NumericQuestion, values: dict[str, Any], answer:
     Two candidates count as the same when they print the same, so no option
     can look identical to another or to the answer.
     """
-    from dlquiz.grading import matches
-
     wanted = question.choices - 1
     seen = {format_value(answer)}
     found: list[Any] = []
