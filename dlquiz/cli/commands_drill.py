@@ -43,7 +43,7 @@ def drill(
     from dlquiz.errors import DlquizError
     from dlquiz.question import QUESTION_TYPES
     from dlquiz.schedule import filter_questions
-    from dlquiz.session import DrillSession
+    from dlquiz.drill import DrillSession
     from dlquiz.store import Store
     from dlquiz.ui.drill import next_due_text, render_summary, run_drill
     from dlquiz.ui.terminal import Terminal
