@@ -80,12 +80,13 @@ class Session:
         """Questions not answered yet, the one being asked included."""
         return len(self.pending) + (1 if self._current is not None else 0)
 
-    def draw_ahead(self) -> None:
-        """Draw the variant of every queued question now, so the whole set is fixed by the seed
-        whatever order the questions are then asked in (an exam's skips change that order)."""
+    def draw_ahead(self) -> tuple[Variant, ...]:
+        """Draw the variant of every queued question now and return them in queue order, so the
+        whole set is fixed by the seed whatever order it is then asked in (an exam's skips)."""
         for qid in self.pending:
             if qid not in self._drawn:
                 self._drawn[qid] = self._fresh(qid)
+        return tuple(self._drawn[qid] for qid in self.pending)
 
     def _fresh(self, qid: str) -> Variant:
         return instantiate(self.questions[qid], self._seeds.randrange(2**31))
