@@ -27,7 +27,7 @@ from dlquiz.variants import Variant
 
 __all__ = [
     "EXAM_TYPES", "SECONDS_PER_TYPE", "DEFAULT_COUNT", "TimeUp", "draw_exam_set", "default_time_limit",
-    "ExamSession", "Outcome", "Tally", "ExamReport", "HistoryRow", "exam_history",
+    "ExamPlan", "plan_exam", "ExamSession", "format_duration", "Outcome", "Tally", "ExamReport", "HistoryRow", "exam_history",
 ]
 
 # Recall questions are self-rated: they have no right answer to score, so
@@ -74,6 +74,30 @@ def draw_exam_set(questions: Sequence[Question], count: int, seed: int) -> list[
 def default_time_limit(questions: Iterable[Question]) -> int:
     """Seconds allowed for these questions at the default time per type."""
     return sum(SECONDS_PER_TYPE.get(q.type, 120) for q in questions)
+
+
+@dataclass(frozen=True)
+class ExamPlan:
+    """What an exam will ask and for how long, decided before it starts (and shown to the learner)."""
+
+    question_ids: tuple[str, ...]
+    time_limit_s: int | None  # None: no deadline
+
+
+def plan_exam(
+    questions: Sequence[Question], seed: int, *, count: int = DEFAULT_COUNT, timed: bool = False,
+    time_limit_s: int | None = None,
+) -> ExamPlan:
+    """The set for these (already filtered) questions; recall questions are left out.
+
+    A given ``time_limit_s`` makes the exam timed; ``timed`` without one
+    allows the default time per question type of the set drawn.
+    """
+    by_id = {q.id: q for q in questions}
+    ids = tuple(draw_exam_set([q for q in questions if q.type in EXAM_TYPES], count, seed))
+    if time_limit_s is None and timed:
+        time_limit_s = default_time_limit(by_id[i] for i in ids)
+    return ExamPlan(ids, time_limit_s)
 
 
 # --- the report --------------------------------------------------------------
@@ -167,25 +191,14 @@ class ExamSession:
         self._report: ExamReport | None = None
 
     @classmethod
-    def start(
-        cls,
-        store: Store,
-        questions: Sequence[Question],
-        clock: Clock,
-        seed: int,
-        *,
-        count: int = DEFAULT_COUNT,
-        time_limit_s: int | None = None,
-    ) -> ExamSession:
-        """Draw the set and its variants, then record the exam's start (the clock starts here).
+    def start(cls, store: Store, questions: Sequence[Question], clock: Clock, seed: int, plan: ExamPlan) -> ExamSession:
+        """Draw the variants of the planned set, then record the exam's start (the clock starts here).
 
         A variant that cannot be drawn raises before anything is stored.
         """
-        by_id = {q.id: q for q in questions}
-        ids = draw_exam_set([q for q in questions if q.type in EXAM_TYPES], count, seed)
-        core = Session(store, by_id, ids, clock, seed, mode="exam")
+        core = Session(store, {q.id: q for q in questions}, plan.question_ids, clock, seed, mode="exam")
         variants = core.draw_ahead()
-        exam = store.start_exam(clock(), ids, time_limit_s)
+        exam = store.start_exam(clock(), plan.question_ids, plan.time_limit_s)
         core.exam_id = exam.id
         return cls(core, exam, variants)
 

@@ -10,7 +10,7 @@ import pytest
 from banktools import write_bank
 from dlquiz.drill import DrillSession
 from dlquiz.errors import AnswerFormatError
-from dlquiz.exam import ExamSession, TimeUp, default_time_limit, draw_exam_set, exam_history
+from dlquiz.exam import ExamSession, TimeUp, default_time_limit, draw_exam_set, exam_history, plan_exam
 from dlquiz.loader import load_paths
 from dlquiz.schedule import Rating
 from dlquiz.session import Session
@@ -18,6 +18,10 @@ from dlquiz.store import Store
 from exambank import EXAM_BANK, right_answer, wrong_answer
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
+
+
+def start_exam(store, questions, clock, seed, **plan):
+    return ExamSession.start(store, questions, clock, seed, plan_exam(questions, seed, **plan))
 
 
 class FakeClock:
@@ -46,7 +50,7 @@ def test_drill_and_exam_walk_the_same_core_and_differ_only_in_their_rules(tmp_pa
     clock = FakeClock()
     with Store.open(tmp_path / "p.db") as store:
         drill = DrillSession.start(store, mcqs[:1], clock, 1)
-        exam = ExamSession.start(store, mcqs[1:2], clock, 1, count=1)
+        exam = start_exam(store, mcqs[1:2], clock, 1, count=1)
         assert type(drill.core) is type(exam.core) is Session
 
         v = drill.next_variant()
@@ -68,7 +72,7 @@ def test_drill_and_exam_walk_the_same_core_and_differ_only_in_their_rules(tmp_pa
 def test_a_timed_exam_to_its_deadline_with_a_fake_clock(tmp_path, questions):
     clock = FakeClock()
     with Store.open(tmp_path / "p.db") as store:
-        exam = ExamSession.start(store, questions, clock, 7, count=4, time_limit_s=10)
+        exam = start_exam(store, questions, clock, 7, count=4, time_limit_s=10)
         assert exam.seconds_left() == 10.0 and not exam.expired
         first = exam.next_variant()
         clock.advance(3_000)
@@ -115,7 +119,7 @@ def test_a_timed_exam_to_its_deadline_with_a_fake_clock(tmp_path, questions):
 def test_an_exam_killed_before_finish_stays_unfinished_with_its_answers(tmp_path, questions):
     clock = FakeClock()
     with Store.open(tmp_path / "p.db") as store:
-        exam = ExamSession.start(store, questions, clock, 3, count=3)
+        exam = start_exam(store, questions, clock, 3, count=3)
         v = exam.next_variant()
         exam.answer(v, right_answer(v))
         # no finish(): the process dies here
@@ -129,7 +133,7 @@ def test_an_exam_killed_before_finish_stays_unfinished_with_its_answers(tmp_path
 def test_the_same_seed_gives_the_same_exam_and_variants(tmp_path, questions):
     def exam_for(seed: int, db: str):
         with Store.open(tmp_path / db) as store:
-            exam = ExamSession.start(store, questions, FakeClock(), seed, count=6)
+            exam = start_exam(store, questions, FakeClock(), seed, count=6)
             return [(v.question.id, v.seed, v.prompt, v.options) for v in exam.variants]
 
     assert exam_for(42, "a.db") == exam_for(42, "b.db")
@@ -139,8 +143,8 @@ def test_the_same_seed_gives_the_same_exam_and_variants(tmp_path, questions):
 def test_skipping_never_changes_the_variants_of_a_seeded_exam(tmp_path, questions):
     clock = FakeClock()
     with Store.open(tmp_path / "p.db") as store:
-        straight = ExamSession.start(store, questions, clock, 9, count=5)
-        skipping = ExamSession.start(store, questions, clock, 9, count=5)
+        straight = start_exam(store, questions, clock, 9, count=5)
+        skipping = start_exam(store, questions, clock, 9, count=5)
         shown = []
         while (v := skipping.next_variant()) is not None and len(shown) < 10:
             shown.append(v)
@@ -162,7 +166,7 @@ def test_a_set_covers_topics_evenly_mixes_types_and_leaves_out_recall(questions)
 def test_an_exam_draws_only_from_the_questions_it_is_given(tmp_path, questions):
     beta_gamma = [q for q in questions if q.topic in ("beta", "gamma")]
     with Store.open(tmp_path / "p.db") as store:
-        exam = ExamSession.start(store, beta_gamma + [q for q in questions if q.type == "recall"], FakeClock(), 5, count=20)
+        exam = start_exam(store, beta_gamma + [q for q in questions if q.type == "recall"], FakeClock(), 5, count=20)
     assert {v.question.topic for v in exam.variants} == {"beta", "gamma"}
     assert len(exam.variants) == 5  # recall left out
 
@@ -175,7 +179,7 @@ def test_default_time_limit_is_per_question_type(questions):
 def test_ending_early_is_recorded_as_finished_with_the_score_of_the_whole_set(tmp_path, questions):
     clock = FakeClock()
     with Store.open(tmp_path / "p.db") as store:
-        exam = ExamSession.start(store, questions, clock, 11, count=4, time_limit_s=600)
+        exam = start_exam(store, questions, clock, 11, count=4, time_limit_s=600)
         v = exam.next_variant()
         clock.advance(20_000)
         exam.answer(v, right_answer(v))
