@@ -316,9 +316,10 @@ def exam_history(exams: Sequence[Exam], reviews: Iterable[Review], topics: Mappi
     return rows
 
 
-def format_duration(seconds: float) -> str:
-    """``m:ss`` (or ``h:mm:ss``), rounded up so a countdown never shows 0:00 while time remains."""
-    total = math.ceil(max(0.0, seconds))
+def format_duration(seconds: float, *, countdown: bool = True) -> str:
+    """``m:ss`` (or ``h:mm:ss``). A countdown rounds up, so it never shows 0:00 while time remains;
+    time used rounds to the nearest second."""
+    total = math.ceil(max(0.0, seconds)) if countdown else round(max(0.0, seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

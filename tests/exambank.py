@@ -15,10 +15,10 @@ questions:
     type: mcq
     prompt: Alpha question one, which letter?
     options:
-      - {text: the right one, correct: true}
-      - the wrong one
-      - another wrong one
-    explanation: The right one is right.
+      - {text: eleven, correct: true}
+      - twelve
+      - thirteen
+    explanation: Eleven it is.
   - id: a-width
     type: numeric
     prompt: >-
@@ -45,8 +45,8 @@ questions:
     topic: beta
     prompt: Beta question one, which letter?
     options:
-      - wrong beta
-      - {text: right beta, correct: true}
+      - beta one
+      - {text: beta two, correct: true}
     explanation: Beta explained.
   - id: b-width
     type: numeric
@@ -69,8 +69,8 @@ questions:
     topic: gamma
     prompt: Gamma question one, which letter?
     options:
-      - {text: right gamma, correct: true}
-      - wrong gamma
+      - {text: gamma one, correct: true}
+      - gamma two
     explanation: Gamma explained.
   - id: g-width
     type: numeric

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from dlquiz.errors import AnswerFormatError
 from dlquiz.variants import Variant
 
-__all__ = ["AnswerSource", "ANSWER_PROMPT", "read_answer", "read_output", "output_lines"]
+__all__ = ["AnswerSource", "ANSWER_PROMPT", "read_answer", "read_output", "output_lines", "unreadable"]
 
 ANSWER_PROMPT = "your answer: "
 
@@ -74,3 +75,8 @@ def read_output(variant: Variant, source: AnswerSource, first_entry: Callable[[s
     while expected_lines > 1 and lines[-1] != "":
         lines.append(source.line("... "))
     return "\n".join(lines)
+
+
+def unreadable(error: AnswerFormatError) -> str:
+    """The line shown when an entry cannot be read as an answer (it is asked again, never graded)."""
+    return f"{error} — expected {error.expected}; try again."

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from dlquiz.errors import AnswerFormatError
 from dlquiz.drill import DrillSession, Summary
-from dlquiz.ui.answer_input import read_answer
+from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import render_solution, render_variant
 from dlquiz.ui.terminal import Quit, Terminal
 from dlquiz.variants import Variant
@@ -58,7 +58,7 @@ def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Te
         try:
             answer = session.answer(variant, text, self_rating=self_rating)
         except AnswerFormatError as error:
-            console.print(Text(f"{error} — expected {error.expected}; try again.", style="yellow"))
+            console.print(Text(unreadable(error), style="yellow"))
             continue
         break
     if variant.kind != "self":
