@@ -27,7 +27,8 @@ from dlquiz.variants import Variant
 
 __all__ = [
     "EXAM_TYPES", "SECONDS_PER_TYPE", "DEFAULT_COUNT", "TimeUp", "draw_exam_set", "default_time_limit",
-    "ExamPlan", "plan_exam", "ExamSession", "format_duration", "Outcome", "Tally", "ExamReport", "HistoryRow", "exam_history",
+    "ExamPlan", "plan_exam", "ExamSession", "format_duration", "Outcome", "Tally", "ExamReport",
+    "HistoryRow", "exam_history",
 ]
 
 # Recall questions are self-rated: they have no right answer to score, so

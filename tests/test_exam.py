@@ -77,9 +77,9 @@ def ends_cleanly(child: pexpect.spawn) -> str:
 def stored(home) -> tuple[list[tuple], list[tuple]]:
     with sqlite3.connect(home / "progress.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        exams = db.execute("SELECT id, started_at, finished_at, time_limit_s, question_ids, score FROM exams").fetchall()
-        reviews = db.execute("SELECT question_id, answer, correct, rating, mode, exam_id FROM reviews ORDER BY id").fetchall()
-    return exams, reviews
+        exams = db.execute("SELECT id, started_at, finished_at, time_limit_s, question_ids, score FROM exams")
+        reviews = db.execute("SELECT question_id, answer, correct, rating, mode, exam_id FROM reviews ORDER BY id")
+        return exams.fetchall(), reviews.fetchall()
 
 
 def test_a_timed_exam_ends_at_the_deadline_while_the_learner_is_idle(tmp_path, dlquiz_home):
@@ -232,7 +232,8 @@ def test_the_same_seed_gives_the_same_exam(tmp_path):
 
 def test_topic_filters_give_sets_from_those_topics_only(tmp_path):
     write_bank(tmp_path, EXAM_BANK)
-    done = piped_exam(tmp_path, "--count", "9", "--seed", "1", topics=("beta", "gamma"), input="\n" * 5)  # skip each once
+    skip_each_once = "\n" * 5
+    done = piped_exam(tmp_path, "--count", "9", "--seed", "1", topics=("beta", "gamma"), input=skip_each_once)
     assert done.returncode == 0, done.stderr
     headers = re.findall(r"question \d+ of (\d+) · (\w+) ·", before_report(done.stdout))
     assert {topic for _, topic in headers} == {"beta", "gamma"} and headers[0][0] == "5"

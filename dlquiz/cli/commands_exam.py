@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
@@ -12,10 +12,15 @@ from dlquiz.cli.app import (
     type_option,
 )
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 
 @app.command()
 def exam(
-    timed: bool = typer.Option(False, "--timed", help="Set a deadline: the default time per question type, or --minutes."),
+    timed: bool = typer.Option(
+        False, "--timed", help="Set a deadline: the default time per question type, or --minutes."
+    ),
     minutes: Optional[float] = typer.Option(
         None, "--minutes", "-m", help="Time allowed in minutes, decimals allowed (0.5 is 30 s); implies --timed.",
         show_default=False,
@@ -26,7 +31,9 @@ def exam(
     qtype: Optional[List[str]] = type_option("mcq, numeric, code_output"),
     difficulty: Optional[List[int]] = difficulty_option(),
     seed: Optional[int] = seed_option("exam"),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write the report to this Markdown file.", show_default=False),
+    report: Optional[Path] = typer.Option(
+        None, "--report", help="Also write the report to this Markdown file.", show_default=False
+    ),
     history: bool = typer.Option(False, "--history", help="List past exams (date, topics, score, time used) and exit."),
     bank: Optional[List[Path]] = bank_option(),
 ) -> None:
@@ -62,7 +69,7 @@ def exam(
 
     console = Console(highlight=False)
     if history:
-        _history(console, bank, clock())
+        _history(console, bank)
         return
     if "recall" in (qtype or ()):
         fail("recall questions are self-rated and not part of exams; drill them with: dlquiz drill --type recall", 2)
@@ -114,7 +121,7 @@ def exam(
         console.print(f"report written to {report}")
 
 
-def _history(console, bank, now) -> None:
+def _history(console: Console, bank: Optional[List[Path]]) -> None:
     from dlquiz.errors import DlquizError
     from dlquiz.exam import exam_history
     from dlquiz.store import Store
@@ -127,4 +134,4 @@ def _history(console, bank, now) -> None:
             rows = exam_history(store.exams(), store.reviews(), topics)
     except DlquizError as error:
         fail(str(error))
-    render_history(console, rows, now)
+    render_history(console, rows)

@@ -7,7 +7,6 @@ answer is acknowledged with "saved." only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from rich.console import Console
 from rich.table import Table
@@ -27,6 +26,10 @@ from dlquiz.variants import Variant
 __all__ = ["render_plan", "run_exam", "status_line", "render_report", "report_markdown", "render_history"]
 
 TYPE_NAMES = {"mcq": "multiple choice", "numeric": "numeric", "code_output": "code output"}
+
+
+def type_name(qtype: str) -> str:
+    return TYPE_NAMES.get(qtype, qtype.replace("_", " "))
 ENDINGS = {"complete": "all questions answered.", "time": "time is up.", "stopped": "exam ended early."}
 
 
@@ -40,7 +43,9 @@ def _skip_if_blank(text: str) -> None:
         raise _Skip
 
 
-def render_plan(console: Console, plan: ExamPlan, questions: dict[str, Question], seed: int, minutes_given: bool) -> None:
+def render_plan(
+    console: Console, plan: ExamPlan, questions: dict[str, Question], seed: int, minutes_given: bool
+) -> None:
     """What the exam will be, shown before it starts."""
     chosen = [questions[i] for i in plan.question_ids]
     topics = sorted({q.topic for q in chosen})
@@ -50,7 +55,7 @@ def render_plan(console: Console, plan: ExamPlan, questions: dict[str, Question]
     else:
         line = f"time allowed: {format_duration(plan.time_limit_s)}"
         if not minutes_given:
-            per_type = ", ".join(f"{SECONDS_PER_TYPE[t] // 60} min per {TYPE_NAMES[t]}" for t in SECONDS_PER_TYPE)
+            per_type = ", ".join(f"{seconds // 60} min per {type_name(t)}" for t, seconds in SECONDS_PER_TYPE.items())
             line += f" ({per_type})"
         console.print(line + "; the exam ends by itself when time runs out.")
     console.print(Text(
@@ -91,7 +96,7 @@ def run_exam(exam: ExamSession, console: Console, source: AnswerSource) -> ExamR
 
 def _header(exam: ExamSession, variant: Variant, left: float | None, interactive: bool) -> str:
     q = variant.question
-    parts = [f"question {exam.number(variant)} of {len(exam.variants)}", q.topic, TYPE_NAMES.get(q.type, q.type)]
+    parts = [f"question {exam.number(variant)} of {len(exam.variants)}", q.topic, type_name(q.type)]
     if left is not None and not interactive:  # a terminal has the live countdown in its toolbar
         parts.append(f"{format_duration(left)} left")
     return " · ".join(parts)
@@ -121,6 +126,10 @@ def _percent(right: int, total: int) -> str:
     return f"{round(100 * right / total)}%" if total else "–"
 
 
+def _score(report: ExamReport) -> str:
+    return f"{report.right} of {report.total} ({_percent(report.right, report.total)})"
+
+
 def _time_line(report: ExamReport) -> str:
     used = format_duration(report.used_s, countdown=False)
     if report.time_limit_s is None:
@@ -135,13 +144,14 @@ def _tally_table(title: str, tallies: dict[str, Tally]) -> Table:
     table.add_column("of", justify="right")
     table.add_column("score", justify="right")
     for name, t in tallies.items():
-        table.add_row(TYPE_NAMES.get(name, name) if title == "type" else name, str(t.right), str(t.total), _percent(t.right, t.total))
+        shown = type_name(name) if title == "type" else name
+        table.add_row(shown, str(t.right), str(t.total), _percent(t.right, t.total))
     return table
 
 
 def render_report(console: Console, report: ExamReport) -> None:
     console.rule("exam report")
-    console.print(Text(f"score: {report.right} of {report.total} ({_percent(report.right, report.total)})", style="bold"))
+    console.print(Text(f"score: {_score(report)}", style="bold"))
     console.print(f"{report.answered} answered, {report.total - report.answered} unanswered (counted wrong)")
     console.print(_time_line(report))
     console.print(_tally_table("topic", report.by("topic")))
@@ -157,7 +167,7 @@ def render_report(console: Console, report: ExamReport) -> None:
 def _render_missed(console: Console, outcome: Outcome) -> None:
     variant = outcome.variant
     q = variant.question
-    render_variant(console, variant, header=f"question {outcome.number} · {q.topic} · {TYPE_NAMES.get(q.type, q.type)}", hint=False)
+    render_variant(console, variant, header=f"question {outcome.number} · {q.topic} · {type_name(q.type)}", hint=False)
     given = outcome.given
     console.print(Text.assemble(("your answer: ", "bold"), given if given is not None else "(unanswered)"))
     render_solution(console, variant, outcome.result)
@@ -174,7 +184,7 @@ def report_markdown(report: ExamReport) -> str:
     lines = [
         f"# dlquiz exam, {started}",
         "",
-        f"- **Score:** {report.right} of {report.total} ({_percent(report.right, report.total)})",
+        f"- **Score:** {_score(report)}",
         f"- **Answered:** {report.answered} of {report.total} (unanswered count as wrong)",
         f"- **{_time_line(report).capitalize()}**",
         f"- **Ended:** {ENDINGS[report.ending]}",
@@ -182,7 +192,7 @@ def report_markdown(report: ExamReport) -> str:
     for key in ("topic", "type"):
         lines += ["", f"## By {key}", "", f"| {key} | right | of | score |", "| --- | ---: | ---: | ---: |"]
         for name, t in report.by(key).items():
-            shown = TYPE_NAMES.get(name, name) if key == "type" else name
+            shown = type_name(name) if key == "type" else name
             lines.append(f"| {shown} | {t.right} | {t.total} | {_percent(t.right, t.total)} |")
     lines += ["", "## To review", ""]
     if not report.missed:
@@ -195,7 +205,8 @@ def report_markdown(report: ExamReport) -> str:
 def _missed_markdown(outcome: Outcome) -> list[str]:
     variant = outcome.variant
     q = variant.question
-    lines = [f"### Question {outcome.number}: {q.topic}, {TYPE_NAMES.get(q.type, q.type)} (`{q.id}`)", "", variant.prompt, ""]
+    title = f"### Question {outcome.number}: {q.topic}, {type_name(q.type)} (`{q.id}`)"
+    lines = [title, "", variant.prompt, ""]
     if isinstance(q, CodeQuestion):
         lines += [_fence(q.code, q.language), ""]
     if variant.kind == "choice":
@@ -215,13 +226,15 @@ def _missed_markdown(outcome: Outcome) -> list[str]:
 # --- history -----------------------------------------------------------------
 
 
-def render_history(console: Console, rows: Sequence[HistoryRow], now: datetime) -> None:
+def render_history(console: Console, rows: Sequence[HistoryRow]) -> None:
     if not rows:
         console.print("no exams yet: start one with dlquiz exam --timed")
         return
     table = Table(title="exams (times in UTC)", title_justify="left")
-    for column, justify in (("date", "left"), ("topics", "left"), ("score", "right"), ("answered", "right"), ("time used", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("date")
+    table.add_column("topics")
+    for column in ("score", "answered", "time used"):
+        table.add_column(column, justify="right")
     for row in rows:
         exam = row.exam
         total = len(exam.question_ids)
@@ -232,5 +245,6 @@ def render_history(console: Console, rows: Sequence[HistoryRow], now: datetime) 
         used = "–" if row.used_s is None else format_duration(row.used_s, countdown=False)
         if exam.time_limit_s is not None:
             used += f" of {format_duration(exam.time_limit_s)}"
-        table.add_row(exam.started_at.strftime("%Y-%m-%d %H:%M"), ", ".join(row.topics), score, f"{row.answered}/{total}", used)
+        started = exam.started_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(started, ", ".join(row.topics), score, f"{row.answered}/{total}", used)
     console.print(table)
