@@ -55,7 +55,8 @@ def render_plan(
     else:
         line = f"time allowed: {format_duration(plan.time_limit_s)}"
         if not minutes_given:
-            per_type = ", ".join(f"{seconds // 60} min per {type_name(t)}" for t, seconds in SECONDS_PER_TYPE.items())
+            present = sorted({q.type for q in chosen}, key=list(SECONDS_PER_TYPE).index)
+            per_type = ", ".join(f"{SECONDS_PER_TYPE[t] // 60} min per {type_name(t)}" for t in present)
             line += f" ({per_type})"
         console.print(line + "; the exam ends by itself when time runs out.")
     console.print(Text(
