@@ -103,7 +103,6 @@ class DrillSession:
 
         Raises AnswerFormatError (nothing saved) when ``text`` cannot be read.
         """
-
         taken = self.core.elapsed_ms() if duration_ms is None else duration_ms
         return self.core.submit(
             variant, text, lambda result: rating_for(variant.question.type, result.correct, taken, self_rating), taken

@@ -157,18 +157,23 @@ class Session:
         if rating == last.review.rating:
             return last
         with self.store.transaction():
-            undo_review(self.store, last.review.id, self.scheduler)  # type: ignore[arg-type]
+            self._unrecord(last)
             review = replace(last.review, rating=rating, id=None)
             saved = self.store.record_review(review, self.card_after(review))
         self.answers[-1] = replace(last, review=saved)
         return self.answers[-1]
+
+    def _unrecord(self, answer: Answer) -> None:
+        """Delete an answer's review and rebuild its card from the rest of the log."""
+        assert answer.review.id is not None  # every Answer holds a recorded review
+        undo_review(self.store, answer.review.id, self.scheduler)
 
     def undo_last(self) -> Variant | None:
         """Forget the last answer (database included); its variant is asked again next."""
         if not self.answers:
             return None
         last = self.answers.pop()
-        undo_review(self.store, last.review.id, self.scheduler)  # type: ignore[arg-type]
+        self._unrecord(last)
         if self._current is not None:
             self._drawn[self._current.question.id] = self._current
             self.pending.insert(0, self._current.question.id)

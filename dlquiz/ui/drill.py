@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dlquiz.errors import AnswerFormatError
 from dlquiz.drill import DrillSession, Summary
+from dlquiz.errors import AnswerFormatError
 from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import render_solution, render_variant
 from dlquiz.ui.terminal import Quit, Terminal

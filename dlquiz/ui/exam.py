@@ -13,8 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from dlquiz.errors import AnswerFormatError
-from dlquiz.exam import SECONDS_PER_TYPE, ExamPlan, ExamReport, ExamSession, HistoryRow, Outcome, Tally, TimeUp
-from dlquiz.exam import format_duration
+from dlquiz.exam import (
+    SECONDS_PER_TYPE, ExamPlan, ExamReport, ExamSession, HistoryRow, Outcome, Tally, TimeUp, format_duration,
+)
 from dlquiz.grading import LETTERS, expected_text
 from dlquiz.question import CodeQuestion, Question
 from dlquiz.ui.answer_input import AnswerSource, read_answer, unreadable
