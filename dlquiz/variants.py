@@ -22,7 +22,15 @@ from dlquiz.errors import DlquizError, ExprError, SolverError
 from dlquiz.expr import Budget, BudgetExceeded
 from dlquiz.numfmt import format_grid, format_value, is_matrix
 from dlquiz.question import (
-    CodeQuestion, Distractor, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance,
+    CodeQuestion,
+    Distractor,
+    McqQuestion,
+    NumericQuestion,
+    Option,
+    Param,
+    Question,
+    RecallQuestion,
+    Tolerance,
 )
 from dlquiz.tolerance import matches
 
@@ -237,7 +245,7 @@ def mistake_values(question: NumericQuestion, values: dict[str, Any], answer: An
     A mistake that fails for these numbers (say, a negative size) is left out.
     """
     env = {**values, "answer": answer}
-    found = []
+    found: list[tuple[Distractor, Any]] = []
     for distractor in question.distractors:
         try:
             if distractor.expr is not None:
