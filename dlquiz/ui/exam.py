@@ -215,8 +215,9 @@ def _missed_markdown(outcome: Outcome) -> list[str]:
         lines += [f"- {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options)] + [""]
     given = outcome.given
     lines += ["**Your answer:**", "", _fence(given) if given is not None else "(unanswered)", ""]
-    if outcome.result is not None and outcome.result.detail:
-        lines += [outcome.result.detail, ""]
+    result = outcome.result
+    if result is not None:
+        lines += [f"{note}\n" for note in (result.detail, result.diagnosis) if note]
     lines += ["**Correct answer:**", "", _fence(expected_text(variant)), ""]
     if variant.steps:
         lines += ["**Worked steps:**", ""] + [f"{i}. {step}" for i, step in enumerate(variant.steps, start=1)] + [""]
