@@ -19,7 +19,7 @@ from typing import Protocol
 
 from fsrs import Card, Rating, Scheduler, State
 
-from dlquiz.store import Review, Store
+from dlquiz.store import QuestionEvent, Review, Store
 
 __all__ = [
     "Card",
@@ -41,6 +41,9 @@ __all__ = [
     "exam_rating",
     "rating_for",
     "filter_questions",
+    "set_aside",
+    "last_resets",
+    "available",
     "start_of_day",
     "build_queue",
     "build_cram_queue",
@@ -131,14 +134,20 @@ def review_card(
     return after
 
 
-def replay_card(scheduler: Scheduler, question_id: str, reviews: Iterable[Review]) -> Card | None:
+def replay_card(
+    scheduler: Scheduler, question_id: str, reviews: Iterable[Review], since: datetime | None = None
+) -> Card | None:
     """Rebuild a question's card from its review log; None if no review counts.
 
-    Cram reviews are practice outside the schedule and are skipped. Reviews
+    Cram reviews are practice outside the schedule and are skipped, and so
+    are reviews made before ``since`` (the question's last reset). Reviews
     are replayed by time, ties broken by uid, so every machine agrees.
     """
     counted = sorted(
-        (r for r in reviews if r.mode != "cram" and r.question_id == question_id),
+        (
+            r for r in reviews
+            if r.mode != "cram" and r.question_id == question_id and (since is None or r.reviewed_at > since)
+        ),
         key=lambda r: (r.reviewed_at, r.uid),
     )
     card: Card | None = None
@@ -150,7 +159,8 @@ def replay_card(scheduler: Scheduler, question_id: str, reviews: Iterable[Review
 def rebuild_card(store: Store, question_id: str, scheduler: Scheduler) -> Card | None:
     """Replace a question's stored card by a replay of its review log (cram skipped)."""
     with store.transaction():
-        card = replay_card(scheduler, question_id, store.reviews(question_id))
+        since = last_resets(store.events(question_id)).get(question_id)
+        card = replay_card(scheduler, question_id, store.reviews(question_id), since)
         store.put_card(question_id, card)
     return card
 
@@ -232,6 +242,42 @@ def filter_questions(
         and (not types or q.type in types)
         and (not difficulties or int(q.difficulty) in difficulties)
     ]
+
+
+# --- questions put aside ----------------------------------------------------
+
+
+def set_aside(events: Iterable[QuestionEvent], now: datetime) -> dict[str, datetime | None]:
+    """The questions not to ask at ``now``: id -> None when suspended, else the end of its bury.
+
+    ``events`` in time order. Unsuspending also ends a bury: it is the one
+    way to say "ask this again" now.
+    """
+    suspended: set[str] = set()
+    buried: dict[str, datetime] = {}
+    for event in events:
+        qid = event.question_id
+        if event.kind == "suspend":
+            suspended.add(qid)
+        elif event.kind == "unsuspend":
+            suspended.discard(qid)
+            buried.pop(qid, None)
+        elif event.kind == "bury" and event.until is not None:
+            buried[qid] = max(event.until, buried.get(qid, event.until))
+    aside: dict[str, datetime | None] = {qid: until for qid, until in buried.items() if until > now}
+    aside.update(dict.fromkeys(suspended))
+    return aside
+
+
+def last_resets(events: Iterable[QuestionEvent]) -> dict[str, datetime]:
+    """When each question was last reset: its schedule counts only reviews after that."""
+    return {e.question_id: e.at for e in events if e.kind == "reset"}
+
+
+def available(store: Store, questions: Sequence[QuestionLike], now: datetime) -> list[QuestionLike]:
+    """``questions`` without those suspended or buried at ``now``: what a drill or exam may ask."""
+    aside = set_aside(store.events(), now)
+    return [q for q in questions if q.id not in aside]
 
 
 # --- the queue ---------------------------------------------------------------
@@ -418,7 +464,7 @@ def queue_for(
     if new_per_day is not None:
         limits = replace(limits, new_per_day=new_per_day)
     return build_queue(
-        questions,
+        available(store, questions, now),
         store.cards(),
         now,
         scheduler_for(store),
@@ -433,4 +479,4 @@ def cram_queue_for(
     store: Store, questions: Sequence[QuestionLike], now: datetime, *, seed: int = 0, limit: int | None = None
 ) -> Queue:
     """``build_cram_queue`` with cards and retention read from ``store``."""
-    return build_cram_queue(questions, store.cards(), now, scheduler_for(store), seed=seed, limit=limit)
+    return build_cram_queue(available(store, questions, now), store.cards(), now, scheduler_for(store), seed=seed, limit=limit)

@@ -1,32 +1,55 @@
 """The learner's settings: names, meanings and valid values (stored in the progress database).
 
 The single place that says what a valid setting is: ``dlquiz config`` and
-``dlquiz import`` both check values here.
+``dlquiz import`` both check values here. Scheduling settings travel with an
+export; preferences about this machine (bank paths) are ``local`` and stay.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from dlquiz.errors import DlquizError
 from dlquiz.schedule import DEFAULTS
+
+_YES, _NO = ("yes", "true", "on", "1"), ("no", "false", "off", "0")
 
 
 @dataclass(frozen=True)
 class Setting:
     name: str
     help: str
-    kind: type  # int or float
-    lo: float
-    hi: float
+    kind: type  # int, float, bool, or list (of paths)
+    lo: float = 0
+    hi: float = 0
+    default: Any = None
+    local: bool = False  # about this machine: never exported nor imported
 
     @property
     def valid(self) -> str:
+        if self.kind is bool:
+            return "yes or no"
+        if self.kind is list:
+            return f"existing bank files or folders separated by '{os.pathsep}'"
         what = "a whole number" if self.kind is int else "a number"
         return f"{what} from {self.lo:g} to {self.hi:g}"
 
+    def show(self, value: Any) -> str:
+        if self.kind is bool:
+            return "yes" if value else "no"
+        if self.kind is list:
+            return os.pathsep.join(value) if value else "(none)"
+        return str(value)
+
     def accepts(self, value: object) -> bool:
         """Is ``value`` (from JSON or parsed text) a valid value of this setting?"""
+        if self.kind is bool:
+            return isinstance(value, bool)
+        if self.kind is list:
+            return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return False
         if self.kind is int and not isinstance(value, int):
@@ -37,28 +60,48 @@ class Setting:
 SETTINGS = {
     s.name: s
     for s in (
-        Setting("desired_retention", "chance of remembering a question when it comes due", float, 0.7, 0.99),
-        Setting("new_per_day", "new questions introduced per day", int, 0, 1000),
-        Setting("reviews_per_day", "reviews of seen questions per day", int, 0, 10000),
+        Setting("desired_retention", "chance of remembering a question when it comes due", float, 0.7, 0.99,
+                DEFAULTS["desired_retention"]),
+        Setting("new_per_day", "new questions introduced per day", int, 0, 1000, DEFAULTS["new_per_day"]),
+        Setting("reviews_per_day", "reviews of seen questions per day", int, 0, 10000, DEFAULTS["reviews_per_day"]),
+        Setting("bank_paths", "bank files or folders every command loads, as if given with --bank", list,
+                default=[], local=True),
+        Setting("bundled_banks", "load the banks that come with dlquiz", bool, default=True, local=True),
     )
 }
-assert set(SETTINGS) == set(DEFAULTS)
+assert set(DEFAULTS) <= set(SETTINGS)
 
 
-def parse_setting(name: str, text: str) -> float | int:
+def parse_setting(name: str, text: str) -> Any:
     """The value of ``name`` given as text; DlquizError naming what is valid otherwise."""
     setting = SETTINGS.get(name)
     if setting is None:
         raise DlquizError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
-    try:
-        value = setting.kind(text)
-    except ValueError:
-        value = None
+    value: Any = None
+    if setting.kind is bool:
+        value = True if text.lower() in _YES else False if text.lower() in _NO else None
+    elif setting.kind is list:
+        paths = [Path(p).expanduser() for p in text.split(os.pathsep) if p.strip()]
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            raise DlquizError(f"{name}: no such file or folder: {missing[0]}")
+        # Absolute, so the banks load the same from any working folder.
+        value = [str(p.resolve()) for p in paths]
+    else:
+        try:
+            value = setting.kind(text)
+        except ValueError:
+            pass
     if not setting.accepts(value):
         raise DlquizError(f"{name} must be {setting.valid}, not '{text}'")
     return value
 
 
-def current(stored: dict) -> dict[str, float | int]:
+def current(stored: dict) -> dict[str, Any]:
     """Every setting's value: the stored one, else the default."""
-    return {name: stored.get(name, DEFAULTS[name]) for name in SETTINGS}
+    return {name: stored.get(name, setting.default) for name, setting in SETTINGS.items()}
+
+
+def portable(stored: dict) -> dict[str, Any]:
+    """The settings an export carries and an import takes: all but this machine's preferences."""
+    return {k: v for k, v in stored.items() if not (k in SETTINGS and SETTINGS[k].local)}

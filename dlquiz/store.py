@@ -47,7 +47,7 @@ from dlquiz import paths
 from dlquiz.errors import StoreError
 
 __all__ = [
-    "Store", "Review", "Exam", "MODES", "MIGRATIONS", "BUSY_TIMEOUT_S",
+    "Store", "Review", "Exam", "QuestionEvent", "EVENT_KINDS", "MODES", "MIGRATIONS", "BUSY_TIMEOUT_S",
     "iso_utc", "parse_utc", "card_to_dict", "card_from_dict", "migrate", "schema",
 ]
 
@@ -200,6 +200,45 @@ class Exam:
         )
 
 
+EVENT_KINDS = ("suspend", "unsuspend", "bury", "reset", "rename")
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionEvent:
+    """Something the learner did to a question outside answering it (suspend, bury, reset, rename).
+
+    Kept as a log, keyed by a global ``uid`` like reviews, so an export
+    carries them and an import merges them without counting any twice.
+    ``until`` ends a bury; ``new_id`` is a rename's target.
+    """
+
+    question_id: str
+    kind: str
+    at: datetime
+    until: datetime | None = None
+    new_id: str | None = None
+    uid: str = field(default_factory=_new_uid)
+
+    def __post_init__(self) -> None:
+        if self.kind not in EVENT_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(EVENT_KINDS)}, got {self.kind!r}")
+        if (self.kind == "bury") != (self.until is not None) or (self.kind == "rename") != bool(self.new_id):
+            raise ValueError(f"a {self.kind} event has until only for bury, new_id only for rename")
+        object.__setattr__(self, "at", _utc(self.at))
+        if self.until is not None:
+            object.__setattr__(self, "until", _utc(self.until))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "question_id": self.question_id,
+            "kind": self.kind,
+            "at": iso_utc(self.at),
+            "until": iso_utc(self.until) if self.until else None,
+            "new_id": self.new_id,
+        }
+
+
 def card_to_dict(card: Card) -> dict[str, Any]:
     """Like ``Card.to_dict`` but with fixed-width UTC times."""
     return {
@@ -280,9 +319,25 @@ def _m0002_exams_and_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX cards_by_due ON cards (due)")
 
 
+def _m0003_question_events(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE question_events (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid         TEXT NOT NULL UNIQUE,
+            question_id TEXT NOT NULL,
+            kind        TEXT NOT NULL CHECK (kind IN ('suspend', 'unsuspend', 'bury', 'reset', 'rename')),
+            at          TEXT NOT NULL,
+            until       TEXT,
+            new_id      TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX question_events_by_question ON question_events (question_id, at)")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_initial", _m0001_initial),
     ("0002_exams_and_indexes", _m0002_exams_and_indexes),
+    ("0003_question_events", _m0003_question_events),
 )
 
 
@@ -624,6 +679,60 @@ class Store:
 
     def settings(self) -> dict[str, Any]:
         return {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM settings ORDER BY key")}
+
+    def delete_setting(self, key: str) -> bool:
+        """Forget a setting (its default applies again); False if it was not set."""
+        with self.transaction():
+            return self.db.execute("DELETE FROM settings WHERE key = ?", (key,)).rowcount > 0
+
+    # question events (suspend, bury, reset, rename) ---------------------------
+
+    def add_event(self, event: QuestionEvent) -> bool:
+        """Log an event unless its uid is already logged; True if added."""
+        with self.transaction():
+            added = self.db.execute(
+                "INSERT OR IGNORE INTO question_events (uid, question_id, kind, at, until, new_id) VALUES (?, ?, ?, ?, ?, ?)",
+                (event.uid, event.question_id, event.kind, iso_utc(event.at),
+                 iso_utc(event.until) if event.until else None, event.new_id),
+            )
+            return added.rowcount > 0
+
+    def events(self, question_id: str | None = None) -> list[QuestionEvent]:
+        """The event log in time order (ties by uid), optionally for one question."""
+        sql = "SELECT uid, question_id, kind, at, until, new_id FROM question_events"
+        args: tuple[str, ...] = ()
+        if question_id is not None:
+            sql += " WHERE question_id = ?"
+            args = (question_id,)
+        return [
+            QuestionEvent(uid=uid, question_id=qid, kind=kind, at=parse_utc(at),
+                          until=parse_utc(until) if until else None, new_id=new_id)
+            for uid, qid, kind, at, until, new_id in self.db.execute(sql + " ORDER BY at, uid", args)
+        ]
+
+    def move_question(self, old_id: str, new_id: str) -> int:
+        """Give ``old_id``'s reviews, card and events to ``new_id``; the number of reviews moved.
+
+        The caller rebuilds ``new_id``'s card when both ids had reviews.
+        """
+        with self.transaction():
+            moved = self.db.execute("UPDATE reviews SET question_id = ? WHERE question_id = ?", (new_id, old_id)).rowcount
+            self.db.execute("UPDATE OR IGNORE cards SET question_id = ? WHERE question_id = ?", (new_id, old_id))
+            self.db.execute("DELETE FROM cards WHERE question_id = ?", (old_id,))
+            self.db.execute(
+                "UPDATE question_events SET question_id = ? WHERE question_id = ? AND kind != 'rename'", (new_id, old_id)
+            )
+            return moved
+
+    def question_ids_with_progress(self) -> set[str]:
+        """Every question id that has a card, a review or an event (for finding orphans)."""
+        return {
+            row[0]
+            for row in self.db.execute(
+                "SELECT question_id FROM cards UNION SELECT question_id FROM reviews "
+                "UNION SELECT question_id FROM question_events WHERE kind != 'rename'"
+            )
+        }
 
     # exams ------------------------------------------------------------------
 

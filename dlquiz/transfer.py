@@ -24,8 +24,8 @@ from typing import Any
 from dlquiz import __version__
 from dlquiz.errors import StoreError
 from dlquiz.schedule import rebuild_card, scheduler_for
-from dlquiz.settings import SETTINGS
-from dlquiz.store import MODES, Exam, Review, Store, card_to_dict, iso_utc, parse_utc
+from dlquiz.settings import SETTINGS, portable
+from dlquiz.store import EVENT_KINDS, MODES, Exam, QuestionEvent, Review, Store, card_to_dict, iso_utc, parse_utc
 
 __all__ = [
     "FORMAT_VERSION",
@@ -107,10 +107,11 @@ def export_progress(store: Store, topics: Mapping[str, str], now: datetime) -> d
         "schema_version": FORMAT_VERSION,
         "exported_at": iso_utc(now),
         "dlquiz_version": __version__,
-        "settings": store.settings(),
+        "settings": portable(store.settings()),
         "cards": {qid: card_to_dict(card) for qid, card in store.cards().items()},
         "reviews": [_review_out(r, exam_uids) for r in store.reviews()],
         "exams": [_exam_out(e) for e in exams],
+        "question_events": [e.to_dict() for e in store.events()],
         "summary": _summary(store, topics, now),
     }
 
@@ -125,6 +126,7 @@ class Progress:
     settings: dict[str, Any]
     reviews: list[tuple[Review, str | None]]  # with the uid of its exam, if any
     exams: list[Exam]
+    events: tuple[QuestionEvent, ...] = ()  # suspend, bury, reset, rename; absent from older files
 
 
 # An import file is read whole; past this size it is refused before reading.
@@ -269,6 +271,25 @@ def _parse_review(raw: Any, where: str, now: datetime) -> tuple[Review, str | No
     return review, exam_uid
 
 
+def _parse_event(raw: Any, where: str, now: datetime) -> QuestionEvent:
+    raw = _object(raw, where)
+    kind = _field(raw, "kind", where, lambda v: v in EVENT_KINDS, " or ".join(EVENT_KINDS))
+    until = _time(raw, "until", where, optional=True)
+    new_id = _field(raw, "new_id", where, _is_id, "a question id", optional=True)
+    if (kind == "bury") != (until is not None):
+        raise _bad(_at(where, "until"), "a bury needs an end time, and only a bury has one")
+    if (kind == "rename") != (new_id is not None):
+        raise _bad(_at(where, "new_id"), "a rename needs the new id, and only a rename has one")
+    return QuestionEvent(
+        uid=_field(raw, "uid", where, _is_id, "a non-empty string"),
+        question_id=_field(raw, "question_id", where, _is_id, "a non-empty string"),
+        kind=kind,
+        at=_time(raw, "at", where, before=now),
+        until=until,
+        new_id=new_id,
+    )
+
+
 def parse_progress(data: Any, now: datetime | None = None) -> Progress:
     """Validate a decoded export file; raise ``StoreError`` naming the first problem.
 
@@ -313,9 +334,14 @@ def parse_progress(data: Any, now: datetime | None = None) -> Progress:
         if exam_uid is not None and exam_uid not in exam_uids:
             raise _bad(f"reviews[{i}].exam_uid", f"no exam with uid {exam_uid!r} in exams")
 
+    events = tuple(
+        _parse_event(raw, f"question_events[{i}]", now)
+        for i, raw in enumerate(_list(data.get("question_events", []), "question_events"))
+    )
+
     if "summary" in data:
         _object(data["summary"], "summary")
-    return Progress(settings=dict(settings), reviews=reviews, exams=exams)
+    return Progress(settings=portable(settings), reviews=reviews, exams=exams, events=events)
 
 
 def read_progress(path: Path) -> Progress:
@@ -357,9 +383,11 @@ class ImportResult:
     cards_rebuilt: int
     exams_added: int = 0
     settings_added: tuple[str, ...] = ()
+    events_added: int = 0
 
     def __str__(self) -> str:
-        return f"imported {self.imported} reviews ({self.already_present} already present), {self.cards_rebuilt} cards rebuilt"
+        text = f"imported {self.imported} reviews ({self.already_present} already present), {self.cards_rebuilt} cards rebuilt"
+        return text + (f", {self.events_added} suspend/bury/reset/rename record(s)" if self.events_added else "")
 
 
 def import_progress(store: Store, progress: Progress) -> ImportResult:
@@ -373,6 +401,7 @@ def import_progress(store: Store, progress: Progress) -> ImportResult:
       its whole merged log, with the retention in the merged settings.
       The file's ``cards`` are not trusted: they are derived data.
     """
+    events_before = {e.uid for e in store.events()}
     with store.transaction():
         local_settings = store.settings()
         added_settings = tuple(k for k in progress.settings if k not in local_settings)
@@ -399,14 +428,33 @@ def import_progress(store: Store, progress: Progress) -> ImportResult:
                 if review.mode != "cram":
                     touched.add(review.question_id)
 
+        touched |= _merge_events(store, progress.events)
         scheduler = scheduler_for(store)
         for qid in sorted(touched):
             rebuild_card(store, qid, scheduler)
 
     return ImportResult(
+        events_added=sum(1 for e in progress.events if e.uid not in events_before),
         imported=imported,
         already_present=len(progress.reviews) - imported,
         cards_rebuilt=len(touched),
         exams_added=exams_added,
         settings_added=added_settings,
     )
+
+
+def _merge_events(store: Store, events: tuple[QuestionEvent, ...]) -> set[str]:
+    """Add the file's question events; return the ids whose cards must be rebuilt.
+
+    Every rename in the merged log is applied again, so reviews made under an
+    old id on another machine follow the question to its new id. A reset
+    takes effect through the card rebuild, which ignores reviews before it.
+    """
+    touched = {e.question_id for e in events if e.kind == "reset" and store.add_event(e)}
+    for event in events:
+        if event.kind != "reset":
+            store.add_event(event)
+    for event in store.events():
+        if event.kind == "rename" and event.new_id is not None and store.move_question(event.question_id, event.new_id):
+            touched.add(event.new_id)
+    return touched

@@ -6,10 +6,11 @@ import sys
 
 from dlquiz.cli.app import app
 
-# Imported for their side effect of registering commands; each keeps its heavy
-# imports inside the command functions so that start-up stays fast.
-from dlquiz.cli import (  # noqa: E402,F401
-    commands_bank, commands_config, commands_drill, commands_exam, commands_progress, commands_solve,
+# Imported for their side effect of registering commands, in the order --help
+# lists them (drill and exam first: what a learner runs daily); each keeps its
+# heavy imports inside the command functions so that start-up stays fast.
+from dlquiz.cli import (  # noqa: E402,F401,I001
+    commands_drill, commands_exam, commands_bank, commands_manage, commands_progress, commands_config, commands_solve,
 )
 
 

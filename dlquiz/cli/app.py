@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import typer
+from typer.core import TyperOption
 
 from dlquiz import __version__
+
+_display_type = TyperOption.display_type_rich
+
+
+def _flag_without_type(self: TyperOption, ctx):  # type: ignore[no-untyped-def]
+    # typer shows '<bool>' after every flag (--help included); a flag takes no value, so show none.
+    if self.is_flag and self.metavar is None:
+        return ""
+    return _display_type(self, ctx)
+
+
+TyperOption.display_type_rich = _flag_without_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="dlquiz",
@@ -48,63 +62,114 @@ def bank_option():
         None,
         "--bank",
         "-b",
+        metavar="PATH",
         help="Also load this bank file or folder (repeatable).",
         show_default=False,
     )
 
 
-# Question filters shared by drill and exam. Within one filter the values are
-# alternatives; different filters must all hold.
+# Question filters shared by drill, exam, list and search. Within one filter
+# the values are alternatives; different filters must all hold.
 
 
 def topic_option():
-    return typer.Option(None, "--topic", "-t", help="Only this topic (repeatable).")
+    return typer.Option(None, "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable).")
 
 
 def tag_option():
-    return typer.Option(None, "--tag", help="Only questions with this tag (repeatable).")
+    return typer.Option(None, "--tag", metavar="TAG", help="Only questions with this tag (repeatable).")
 
 
 def type_option(types: str = "mcq, numeric, code_output, recall"):
-    return typer.Option(None, "--type", help=f"Only this type: {types} (repeatable).")
+    return typer.Option(None, "--type", metavar="TYPE", help=f"Only this type: {types} (repeatable).")
 
 
 def difficulty_option():
-    return typer.Option(None, "--difficulty", "-d", min=1, max=3, help="Only this difficulty, 1–3 (repeatable).")
+    return typer.Option(
+        None, "--difficulty", "-d", min=1, max=3, metavar="1-3", help="Only this difficulty, 1–3 (repeatable)."
+    )
 
 
 def seed_option(what: str):
-    return typer.Option(None, "--seed", help=f"Make the {what} reproducible (questions, order and numbers).")
+    return typer.Option(None, "--seed", metavar="NUMBER", help=f"Make the {what} reproducible (questions, order and numbers).")
 
 
-def filtered_questions(bank_paths, topics, tags, types, difficulties):
-    """The loaded questions that pass the filters; an unknown type or an empty result ends the command."""
+def check_filter(what: str, values, known) -> None:
+    """End the command (exit 2) on a filter value no loaded question has, naming the closest known ones."""
+    import difflib
+
+    known = sorted(set(known))
+    for value in values or ():
+        if value not in known:
+            close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"known: {', '.join(known[:12])}"
+            fail(f"unknown {what} '{value}'; {hint}", 2)
+
+
+def filtered_questions(bank_paths, topics, tags, types, difficulties, *, strict: bool = True, allow_empty: bool = False):
+    """The loaded questions that pass the filters.
+
+    An unknown topic, tag or type (types are case-insensitive) or, unless
+    ``allow_empty``, an empty result ends the command.
+    """
     from dlquiz.question import QUESTION_TYPES
     from dlquiz.schedule import filter_questions
 
-    bad = [t for t in types or () if t not in QUESTION_TYPES]
-    if bad:
-        fail(f"unknown question type '{bad[0]}'; use one of {', '.join(QUESTION_TYPES)}", 2)
-    loaded = load_or_fail(bank_paths)
+    types = [t.lower() for t in types or ()]
+    check_filter("question type", types, QUESTION_TYPES)
+    loaded = load_or_fail(bank_paths, strict=strict)
+    check_filter("topic", topics, (q.topic for q in loaded.questions))
+    check_filter("tag", tags, (t for q in loaded.questions for t in q.tags))
     questions = filter_questions(
-        loaded.questions, topics=topics or (), tags=tags or (), types=types or (), difficulties=difficulties or ()
+        loaded.questions, topics=topics or (), tags=tags or (), types=types, difficulties=difficulties or ()
     )
-    if not questions:
+    if not questions and not allow_empty:
         fail("no question matches these filters (dlquiz list shows the topics)")
     return questions
 
 
+def bank_sources(extra_paths) -> tuple[list[Path], bool]:
+    """The saved ``bank_paths`` followed by ``extra_paths``, and whether to load the bundled banks."""
+    from dlquiz.errors import DlquizError
+    from dlquiz.settings import current
+    from dlquiz.store import Store
+
+    try:
+        with Store.open() as store:
+            prefs = current(store.settings())
+    except DlquizError as error:
+        fail(str(error))
+    return [Path(p) for p in prefs["bank_paths"]] + [Path(p) for p in extra_paths or ()], bool(prefs["bundled_banks"])
+
+
 def load_or_fail(extra_paths, *, strict: bool = True):
-    """Load the bundled banks plus ``--bank`` paths; print each bank error on its own line.
+    """Load the bundled banks (unless switched off) plus saved and ``--bank`` paths; print each bank error.
 
     ``strict`` ends the command (exit 1) when any bank is broken, so nobody
     drills a half-loaded bank without knowing.
     """
     from dlquiz.loader import load_banks
 
-    bank = load_banks(extra_paths or ())
+    paths, bundled = bank_sources(extra_paths)
+    bank = load_banks(paths, include_bundled=bundled)
     for error in bank.errors:
         print(f"dlquiz: {error}", file=sys.stderr)
     if bank.errors and strict:
-        fail(f"{len(bank.errors)} problem(s) in the banks; fix them (dlquiz check lists them all)")
+        fail(f"{len(bank.errors)} problem(s) in the banks; fix them (dlquiz check lists them all, "
+             "dlquiz drill --skip-broken drills the rest)")
     return bank
+
+
+def learner_tz(store):
+    """The learner's time zone for "today" and "tomorrow": the ``timezone`` setting if there is one, else UTC."""
+    from datetime import timezone
+
+    name = store.get_setting("timezone")
+    if name:
+        from zoneinfo import ZoneInfo
+
+        try:
+            return ZoneInfo(name)
+        except (ValueError, KeyError, OSError):
+            pass
+    return timezone.utc

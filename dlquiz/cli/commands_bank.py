@@ -4,22 +4,61 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from dlquiz.cli.app import app, bank_option, fail, load_or_fail
+from dlquiz.cli.app import (
+    app, bank_option, difficulty_option, fail, filtered_questions, load_or_fail, tag_option, topic_option, type_option,
+)
 
 
 @app.command("list")
-def list_banks(bank: Optional[List[Path]] = bank_option()) -> None:
-    """List the loaded banks, their topics and question counts by type.
+def list_banks(
+    questions: bool = typer.Option(False, "--questions", "-q", help="One line per question: id, type, topic, tags, difficulty, state."),
+    tags: bool = typer.Option(False, "--tags", help="The tags, with their question counts."),
+    orphans: bool = typer.Option(False, "--orphans", help="Ids with saved progress that no loaded bank has (renamed or deleted)."),
+    as_json: bool = typer.Option(False, "--json", help="With --questions, --tags or --orphans: print JSON."),
+    topic: Optional[List[str]] = topic_option(),
+    tag: Optional[List[str]] = tag_option(),
+    qtype: Optional[List[str]] = type_option(),
+    difficulty: Optional[List[int]] = difficulty_option(),
+    bank: Optional[List[Path]] = bank_option(),
+) -> None:
+    """List the loaded banks, their topics and question counts by type; or the questions, tags or orphans.
 
-    Example:
+    A question's state is new, learning, review (with its due date),
+    suspended or buried (with the day it comes back).
+
+    Examples:
 
         dlquiz list --bank ~/my-questions
+
+        dlquiz list --questions --topic cnn --type numeric
+
+        dlquiz list --tags
     """
+    if orphans:
+        _list_orphans(bank, as_json)
+        return
+    if questions or tags:
+        picked = filtered_questions(bank, topic, tag, qtype, difficulty, strict=False, allow_empty=True)
+        if tags:
+            from dlquiz.browse import tag_counts
+
+            counts = tag_counts(picked)
+            if as_json:
+                print(json.dumps(counts, indent=2, ensure_ascii=False))
+            else:
+                for name, n in counts.items():
+                    print(f"{n:5d}  {name}")
+        else:
+            print_questions(picked, as_json)
+        return
+    if as_json or topic or tag or qtype or difficulty:
+        fail("--json and the filters go with --questions or --tags", 2)
     from rich.console import Console
     from rich.table import Table
 
@@ -55,20 +94,107 @@ def list_banks(bank: Optional[List[Path]] = bank_option()) -> None:
         raise typer.Exit(1)
 
 
+def print_questions(questions, as_json: bool) -> None:
+    """One line per question with its state (``list --questions``, ``search``), or a JSON list."""
+    from dlquiz.browse import question_rows
+    from dlquiz.errors import DlquizError
+    from dlquiz.schedule import set_aside
+    from dlquiz.store import Store
+
+    now = datetime.now(timezone.utc)
+    try:
+        with Store.open() as store:
+            rows = question_rows(questions, store.cards(), set_aside(store.events(), now))
+    except DlquizError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        print("no question matches.")
+        return
+    width = max(len(r.id) for r in rows)
+    for r in rows:
+        state = r.state
+        if r.due is not None:
+            state += f" {'until' if r.state == 'buried' else 'due'} {r.due:%Y-%m-%d %H:%M} UTC"
+        print(f"{r.id:<{width}}  {r.type:<11}  {r.topic:<14}  d{r.difficulty}  {state:<30}  {','.join(r.tags)}".rstrip())
+    print(f"{len(rows)} question(s)")
+
+
+def _list_orphans(bank, as_json: bool) -> None:
+    from dlquiz.browse import orphans
+    from dlquiz.errors import DlquizError
+    from dlquiz.store import Store
+
+    known = {q.id for q in load_or_fail(bank, strict=False).questions}
+    try:
+        with Store.open() as store:
+            found = {qid: len(store.reviews(qid)) for qid in orphans(store.question_ids_with_progress(), known)}
+    except DlquizError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps([{"id": qid, "reviews": n} for qid, n in found.items()], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        print("no orphaned progress: every id with progress is in a loaded bank.")
+        return
+    for qid, n in found.items():
+        print(f"{qid}  ({n} review(s))")
+    print(f"{len(found)} id(s) with progress but no question; move one with: dlquiz rename OLD NEW")
+
+
+@app.command()
+def search(
+    words: List[str] = typer.Argument(..., metavar="TEXT...", help="Words that must all appear (any case)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
+    topic: Optional[List[str]] = topic_option(),
+    tag: Optional[List[str]] = tag_option(),
+    qtype: Optional[List[str]] = type_option(),
+    difficulty: Optional[List[int]] = difficulty_option(),
+    bank: Optional[List[Path]] = bank_option(),
+) -> None:
+    """Find questions whose id, tags, prompt, options, answer or explanation contain all the words.
+
+    Prints the same lines as dlquiz list --questions; exit 1 when nothing matches.
+
+    Examples:
+
+        dlquiz search batch norm
+
+        dlquiz search "learning rate" --topic optimization --json
+    """
+    from dlquiz.browse import matches
+
+    found = [
+        q for q in filtered_questions(bank, topic, tag, qtype, difficulty, strict=False, allow_empty=True)
+        if matches(q, words)
+    ]
+    print_questions(found, as_json)
+    if not found:
+        raise typer.Exit(1)
+
+
 @app.command()
 def show(
     question_id: str = typer.Argument(..., metavar="ID", help="The question's id."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Which variant (default: a random one, printed)."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="NUMBER", help="Which variant (default: a random one, printed)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
+    history: bool = typer.Option(False, "--history", help="Show your review log and schedule for it instead."),
     bank: Optional[List[Path]] = bank_option(),
 ) -> None:
     """Show one question (a variant, for templates) with its answer, explanation and worked steps.
 
     An authoring aid: see exactly what a learner will see for a given seed.
+    With --history: every answer you gave (date, answer, right or wrong,
+    rating, interval to the next review, mode) and the current schedule (due,
+    stability, difficulty, retrievability). An unknown id names the closest ones.
 
-    Example:
+    Examples:
 
         dlquiz show conv-output-size --seed 7
+
+        dlquiz show conv-output-size --history
     """
     import random
 
@@ -76,6 +202,15 @@ def show(
     from dlquiz.variants import instantiate
 
     loaded = load_or_fail(bank, strict=False)
+    if question_id not in loaded.by_id:
+        import difflib
+
+        close = difflib.get_close_matches(question_id, list(loaded.by_id), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else " (dlquiz search TEXT finds questions)"
+        fail(f"no question with id '{question_id}'{hint}")
+    if history:
+        _show_history(question_id, as_json)
+        return
     try:
         question = loaded.get(question_id)
         seed = random.SystemRandom().randrange(1_000_000) if seed is None else seed
@@ -91,6 +226,38 @@ def show(
         console = Console()
         render_variant(console, variant, header=f"{question.id} · seed {seed}")
         render_solution(console, variant)
+
+
+def _show_history(question_id: str, as_json: bool) -> None:
+    from dlquiz.errors import DlquizError
+    from dlquiz.history import question_history
+    from dlquiz.schedule import scheduler_for
+    from dlquiz.store import Store
+
+    now = datetime.now(timezone.utc)
+    try:
+        with Store.open() as store:
+            history = question_history(store, scheduler_for(store), question_id, now)
+    except DlquizError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps(history.to_dict(), indent=2, ensure_ascii=False))
+        return
+    print(f"{question_id}: {history.status}")
+    if history.card is not None:
+        c = history.card
+        print(f"due {c['due'][:16].replace('T', ' ')} UTC · stability {c['stability']:.1f} days · "
+              f"difficulty {c['difficulty']:.1f} · retrievability {c['retrievability']:.0%}")
+    if not history.entries:
+        print("no reviews yet.")
+    for e in history.entries:
+        if e["kind"] != "review":
+            print(f"{e['at'][:16].replace('T', ' ')}  -- {e['kind']}{' until ' + e['until'][:10] if e.get('until') else ''}")
+            continue
+        verdict = {True: "right", False: "wrong", None: "self-rated"}[e["correct"]]
+        interval = f"next in {e['interval_days']:g} d" if e["interval_days"] is not None else ""
+        print(f"{e['at'][:16].replace('T', ' ')}  {e['answer'][:30]!r:<32} {verdict:<10} {e['rating_name']:<5} "
+              f"{interval:<14} {e['mode']}".rstrip())
 
 
 def variant_json(variant) -> dict:

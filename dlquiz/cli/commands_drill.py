@@ -18,10 +18,13 @@ def drill(
     tag: Optional[List[str]] = tag_option(),
     qtype: Optional[List[str]] = type_option(),
     difficulty: Optional[List[int]] = difficulty_option(),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="At most N questions this session."),
-    new: Optional[int] = typer.Option(None, "--new", min=0, help="New questions allowed today, counting those already introduced (default: the daily limit, 20)."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, metavar="N", help="At most N questions this session."),
+    new: Optional[int] = typer.Option(None, "--new", min=0, metavar="N", help="New questions allowed today, counting those already introduced (default: the daily limit, 20)."),
     cram: bool = typer.Option(False, "--cram", help="Practise ahead of schedule; the schedule is left as it is."),
     seed: Optional[int] = seed_option("session"),
+    skip_broken: bool = typer.Option(
+        False, "--skip-broken", help="Drill the questions that load when a bank has problems (they are still listed)."
+    ),
     bank: Optional[List[Path]] = bank_option(),
 ) -> None:
     """Drill what you are about to forget: due questions first, then new ones.
@@ -48,7 +51,7 @@ def drill(
     from dlquiz.ui.drill import next_due_text, render_summary, run_drill
     from dlquiz.ui.terminal import Terminal
 
-    questions = filtered_questions(bank, topic, tag, qtype, difficulty)
+    questions = filtered_questions(bank, topic, tag, qtype, difficulty, strict=not skip_broken)
 
     def clock() -> datetime:
         return datetime.now(timezone.utc)

@@ -71,7 +71,7 @@ def exam(
     if history:
         _history(console, bank)
         return
-    if "recall" in (qtype or ()):
+    if "recall" in (t.lower() for t in qtype or ()):
         fail("recall questions are self-rated and not part of exams; drill them with: dlquiz drill --type recall", 2)
     if minutes is not None and not minutes > 0:
         fail(f"--minutes must be more than 0, got {minutes:g}", 2)
@@ -85,6 +85,15 @@ def exam(
     questions = [q for q in filtered_questions(bank, topic, tag, qtype, difficulty) if q.type != "recall"]
     if not questions:
         fail("only recall questions match these filters, and exams leave them out")
+    from dlquiz.schedule import available
+
+    try:
+        with Store.open() as store:
+            questions = available(store, questions, clock())
+    except DlquizError as error:
+        fail(str(error))
+    if not questions:
+        fail("every question matching these filters is suspended or buried (dlquiz unsuspend brings them back)")
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     limit_s = None if minutes is None else max(1, round(minutes * 60))
     plan = plan_exam(questions, seed, count=count, timed=timed, time_limit_s=limit_s)
