@@ -7,21 +7,38 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
-from typer.core import TyperOption
+from typer.core import TyperArgument, TyperOption
 
 from dlquiz import __version__
 
-_display_type = TyperOption.display_type_rich
+# typer's help names types as Python does ('<list[Path]>', '<int range>', and
+# '<bool>' after a flag, which takes no value) and writes a required argument
+# as '{ID}'. These two patches make help read as words a user knows.
+_TYPE_WORDS = {"int": "NUMBER", "float": "NUMBER", "int range": "NUMBER", "float range": "NUMBER",
+               "str": "TEXT", "Path": "PATH", "path": "PATH", "file": "PATH", "directory": "PATH"}
+_option_type = TyperOption.display_type_rich
 
 
-def _flag_without_type(self: TyperOption, ctx):  # type: ignore[no-untyped-def]
-    # typer shows '<bool>' after every flag (--help included); a flag takes no value, so show none.
-    if self.is_flag and self.metavar is None:
+def _option_type_in_words(self: TyperOption, ctx):  # type: ignore[no-untyped-def]
+    if self.metavar is not None:
+        return self.metavar
+    if self.is_flag:
         return ""
-    return _display_type(self, ctx)
+    label = str(_option_type(self, ctx) or "").strip("<>.")
+    inner = label[5:-1] if label.startswith("list[") else label
+    return _TYPE_WORDS.get(inner, inner.upper())
 
 
-TyperOption.display_type_rich = _flag_without_type  # type: ignore[method-assign]
+def _argument_usage_name(self: TyperArgument) -> str:
+    if self.metavar is not None:  # written as it should read, brackets and dots included
+        return self.metavar
+    name = self.display_name_raw.upper()
+    return (name if self.required else f"[{name}]") + ("..." if self.nargs != 1 else "")
+
+
+TyperOption.display_type_rich = _option_type_in_words  # type: ignore[method-assign]
+TyperArgument.display_type_rich = lambda self, ctx: ""  # type: ignore[method-assign]  # the name column says it
+TyperArgument._usage_display_name = _argument_usage_name  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="dlquiz",

@@ -1,4 +1,4 @@
-"""``dlquiz config``: show or change the scheduling settings."""
+"""``dlquiz config``: show or change the settings and preferences."""
 
 from __future__ import annotations
 
@@ -11,38 +11,64 @@ from dlquiz.cli.app import app, fail
 
 @app.command()
 def config(
-    name: Optional[str] = typer.Argument(None, help="A setting: desired_retention, new_per_day or reviews_per_day."),
-    value: Optional[str] = typer.Argument(None, help="Its new value (omit to show the current one)."),
+    name: Optional[str] = typer.Argument(None, metavar="[NAME]", help="A setting (dlquiz config lists them)."),
+    value: Optional[str] = typer.Argument(None, metavar="[VALUE]", help="Its new value (omit to show the current one)."),
+    reset: Optional[str] = typer.Option(
+        None, "--reset", metavar="NAME", help="Forget this setting: its default applies again.", show_default=False
+    ),
 ) -> None:
-    """Show the settings, or change one.
+    """Show the settings and where your data is kept, or change one.
 
     desired_retention (default 0.9) is the chance FSRS aims for that you still
     remember a question when it comes due; new_per_day (20) and
-    reviews_per_day (200) are the daily limits of dlquiz drill.
+    reviews_per_day (200) are the daily limits of dlquiz drill. bank_paths
+    are bank files or folders every command loads as if given with --bank
+    (several separated by ':'); bundled_banks no leaves out the banks that
+    come with dlquiz. Export and import carry the first three, not the two
+    preferences about this machine.
 
     Examples:
 
         dlquiz config
 
         dlquiz config new_per_day 10
+
+        dlquiz config bank_paths ~/my-questions
+
+        dlquiz config --reset bank_paths
     """
     from dlquiz.errors import DlquizError
     from dlquiz.settings import SETTINGS, current, parse_setting
     from dlquiz.store import Store
 
+    def usage_error(error: DlquizError) -> int:
+        return 2 if "setting" in str(error) or "must be" in str(error) or "no such file" in str(error) else 1
+
     try:
+        if reset is not None:
+            if name is not None:
+                fail("--reset takes the setting's name alone", 2)
+            if reset not in SETTINGS:
+                parse_setting(reset, "")  # raises the unknown-setting error
+            with Store.open() as store:
+                store.delete_setting(reset)
+            print(f"{reset} = {SETTINGS[reset].show(SETTINGS[reset].default)}  (default)")
+            return
         if name is not None and value is not None:
             parsed = parse_setting(name, value)
             with Store.open() as store:
                 store.set_setting(name, parsed)
-            print(f"{name} = {parsed}")
+            print(f"{name} = {SETTINGS[name].show(parsed)}")
             return
         if name is not None and name not in SETTINGS:
             parse_setting(name, "")  # raises the unknown-setting error
         with Store.open() as store:
             values = current(store.settings())
+            where = store.path
     except DlquizError as error:
-        fail(str(error), 2 if "setting" in str(error) or "must be" in str(error) else 1)
+        fail(str(error), usage_error(error))
+    if name is None:
+        print(f"data folder: {where.parent}  (progress in {where.name}; set DLQUIZ_HOME to move it)")
     for key, setting in SETTINGS.items():
         if name is None or key == name:
-            print(f"{key} = {values[key]}    # {setting.help}")
+            print(f"{key} = {setting.show(values[key])}    # {setting.help}")

@@ -1,0 +1,202 @@
+"""Finding and managing questions from the command line, on a real database: list, search, show --history,
+suspend/unsuspend/bury/reset/rename surviving export and import, orphans, saved preferences, --skip-broken, help."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import pytest
+
+import dlquiz.cli
+from banktools import run_dlquiz, write_bank
+
+BANK = """
+topic: mgmt
+questions:
+  - id: mg-mcq
+    type: mcq
+    tags: [relu, activations]
+    shuffle: false
+    prompt: Which option names the dying ReLU problem?
+    options:
+      - exploding gradients
+      - {text: units stuck at zero output, correct: true}
+    explanation: A ReLU unit whose input stays negative outputs zero forever.
+  - id: mg-numeric
+    type: numeric
+    tags: [shapes]
+    prompt: AlexNet conv1 on a 227 input, 11 filter, stride 4 gives what width?
+    solver: conv_output_size
+    inputs: {n: 227, f: 11, s: 4}
+    answer: 55
+    explanation: (227 - 11)/4 + 1.
+  - id: mg-code
+    type: code_output
+    tags: [python]
+    prompt: What does it print?
+    code: print(2 + 2)
+    output: "4"
+    explanation: Arithmetic.
+"""
+ANSWERS = {"Which option": "b", "AlexNet": "55", "What does it print": "4"}
+
+
+@pytest.fixture
+def bank(tmp_path):
+    """Only the test bank, through the saved preferences (which these tests check too)."""
+    path = write_bank(tmp_path, BANK)
+    assert run_dlquiz("config", "bundled_banks", "no", cwd=tmp_path).returncode == 0
+    done = run_dlquiz("config", "bank_paths", str(path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def dq(tmp_path, *args, input=None, code=0):
+    done = run_dlquiz(*args, cwd=tmp_path, input=input)
+    assert done.returncode == code, (args, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def drill_all(tmp_path, *args) -> str:
+    """A piped drill answering every question right; returns what it printed."""
+    out = dq(tmp_path, "drill", "--seed", "1", *args, input="".join(f"{a}\n" for a in ANSWERS.values()) * 2).stdout
+    return out
+
+
+def asked(out: str) -> set[str]:
+    return {key for key in ANSWERS if key in out}
+
+
+def states(tmp_path) -> dict[str, str]:
+    return {r["id"]: r["state"] for r in json.loads(dq(tmp_path, "list", "--questions", "--json").stdout)}
+
+
+def test_list_questions_tags_and_states(tmp_path, bank):
+    assert states(tmp_path) == {"mg-code": "new", "mg-mcq": "new", "mg-numeric": "new"}
+    drill_all(tmp_path, "--limit", "1")
+    after = states(tmp_path)
+    assert sorted(after.values()) == ["new", "new", "review"]  # a right first answer graduates (Easy when fast)
+    lines = dq(tmp_path, "list", "--questions", "--type", "MCQ").stdout.splitlines()
+    assert lines[0].split()[:4] == ["mg-mcq", "mcq", "mgmt", "d2"] and "relu,activations" in lines[0]
+    assert lines[-1] == "1 question(s)"
+    assert json.loads(dq(tmp_path, "list", "--tags", "--json").stdout) == {
+        "activations": 1, "python": 1, "relu": 1, "shapes": 1}
+    assert "1  shapes" in dq(tmp_path, "list", "--tags").stdout
+
+
+def test_search_needs_every_word_in_any_case(tmp_path, bank):
+    found = json.loads(dq(tmp_path, "search", "RELU", "zero", "--json").stdout)
+    assert [r["id"] for r in found] == ["mg-mcq"]  # "zero" is in an option and the explanation
+    assert [r["id"] for r in json.loads(dq(tmp_path, "search", "print", "--json").stdout)] == ["mg-code"]
+    done = dq(tmp_path, "search", "relu", "alexnet", code=1)
+    assert "no question matches" in done.stdout
+
+
+def test_show_suggests_ids_and_history_lists_reviews_and_card(tmp_path, bank):
+    done = dq(tmp_path, "show", "mg-mqc", code=1)
+    assert done.stderr.strip().startswith("dlquiz: no question with id 'mg-mqc'; did you mean mg-mcq")
+    assert "no reviews yet" in dq(tmp_path, "show", "mg-mcq", "--history").stdout
+    dq(tmp_path, "drill", "--seed", "1", "--topic", "mgmt", "--type", "mcq", input="a\n")
+    history = json.loads(dq(tmp_path, "show", "mg-mcq", "--history", "--json").stdout)
+    (entry,) = history["log"]
+    assert (entry["answer"], entry["correct"], entry["rating_name"], entry["mode"]) == ("a", False, "Again", "drill")
+    assert 0 < entry["interval_days"] < 1  # wrong: back in minutes
+    assert history["status"] == "learning" and 0 <= history["card"]["retrievability"] <= 1
+    text = dq(tmp_path, "show", "mg-mcq", "--history").stdout
+    assert "'a'" in text and "wrong" in text and "Again" in text and "stability" in text
+
+
+def test_unknown_filter_values_are_named_with_the_closest_known(tmp_path, bank):
+    assert "unknown topic 'mgnt'; did you mean 'mgmt'?" in dq(tmp_path, "drill", "--topic", "mgnt", code=2).stderr
+    assert "unknown tag 'rellu'; did you mean 'relu'?" in dq(tmp_path, "list", "-q", "--tag", "rellu", code=2).stderr
+    assert "unknown question type 'numerc'; did you mean 'numeric'?" in dq(
+        tmp_path, "exam", "--type", "numerc", code=2).stderr
+    assert "mg-numeric" in dq(tmp_path, "list", "-q", "--type", "Numeric").stdout
+
+
+def test_suspended_and_buried_questions_are_never_drilled_or_examined(tmp_path, bank):
+    assert dq(tmp_path, "suspend", "--tag", "relu").stdout.strip() == "suspended: mg-mcq"
+    assert "buried until" in dq(tmp_path, "bury", "mg-code").stdout
+    assert states(tmp_path) == {"mg-mcq": "suspended", "mg-numeric": "new", "mg-code": "buried"}
+    assert asked(drill_all(tmp_path)) == {"AlexNet"}
+    assert asked(drill_all(tmp_path, "--cram")) == {"AlexNet"}
+    assert asked(dq(tmp_path, "exam", "--seed", "3", input="55\n").stdout) == {"AlexNet"}
+    assert "already suspended" in dq(tmp_path, "suspend", "mg-mcq").stdout
+    assert "no question with id 'mg-mqc'" in dq(tmp_path, "suspend", "mg-mqc", code=1).stderr
+    assert dq(tmp_path, "unsuspend", "--topic", "mgmt").stdout.split("\n")[:2] == [
+        "unsuspended: mg-mcq", "unsuspended: mg-code"]
+    assert asked(drill_all(tmp_path, "--cram")) == set(ANSWERS)
+
+
+def test_suspend_and_reset_survive_an_export_import_round_trip(tmp_path, bank, dlquiz_home, monkeypatch):
+    drill_all(tmp_path)
+    assert set(states(tmp_path).values()) == {"review"}
+    assert "nothing reset" in dq(tmp_path, "reset", "mg-numeric", input="n\n", code=1).stderr
+    assert states(tmp_path)["mg-numeric"] == "review"
+    assert "reset: mg-numeric" in dq(tmp_path, "reset", "mg-numeric", input="y\n").stdout
+    dq(tmp_path, "suspend", "mg-mcq")
+    assert states(tmp_path) == {"mg-mcq": "suspended", "mg-numeric": "new", "mg-code": "review"}
+    with sqlite3.connect(dlquiz_home / "progress.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (3,)  # the log is kept
+    export = tmp_path / "progress.json"
+    dq(tmp_path, "export", "-o", str(export))
+    kinds = [e["kind"] for e in json.loads(export.read_text())["question_events"]]
+    assert kinds == ["reset", "suspend"]
+
+    monkeypatch.setenv("DLQUIZ_HOME", str(tmp_path / "other-machine"))
+    dq(tmp_path, "config", "bundled_banks", "no")
+    dq(tmp_path, "config", "bank_paths", str(bank))
+    assert "2 suspend/bury/reset/rename record(s)" in dq(tmp_path, "import", str(export)).stdout
+    assert states(tmp_path) == {"mg-mcq": "suspended", "mg-numeric": "new", "mg-code": "review"}
+    assert [e["kind"] for e in json.loads(dq(tmp_path, "show", "mg-numeric", "--history", "--json").stdout)["log"]] == [
+        "review", "reset"]
+    assert "0 suspend" not in dq(tmp_path, "import", str(export)).stdout  # a second import adds nothing
+    assert asked(drill_all(tmp_path)) == {"AlexNet"}  # the reset question is new again; the suspended one stays out
+
+
+def test_orphans_and_rename_move_the_history(tmp_path, bank):
+    drill_all(tmp_path, "--type", "mcq")
+    bank.write_text(bank.read_text().replace("id: mg-mcq", "id: mg-relu"), encoding="utf-8")
+    dq(tmp_path, "suspend", "mg-relu")
+    assert dq(tmp_path, "list", "--orphans").stdout.startswith("mg-mcq  (1 review(s))")
+    assert "no progress is kept for 'mg-mcx'" in dq(tmp_path, "rename", "mg-mcx", "mg-relu", code=1).stderr
+    assert "no question with id 'mg-rely'" in dq(tmp_path, "rename", "mg-mcq", "mg-rely", code=1).stderr
+    assert dq(tmp_path, "rename", "mg-mcq", "mg-relu").stdout.strip() == "moved 1 review(s) from mg-mcq to mg-relu"
+    assert json.loads(dq(tmp_path, "list", "--orphans", "--json").stdout) == []
+    history = json.loads(dq(tmp_path, "show", "mg-relu", "--history", "--json").stdout)
+    assert [e["kind"] for e in history["log"]] == ["review", "suspend"] and history["status"] == "suspended"
+
+
+def test_saved_preferences_reset_and_data_folder(tmp_path, bank, dlquiz_home):
+    shown = dq(tmp_path, "config").stdout
+    assert f"data folder: {dlquiz_home}" in shown
+    assert f"bank_paths = {bank.resolve()}" in shown and "bundled_banks = no" in shown
+    assert set(states(tmp_path)) == {"mg-mcq", "mg-numeric", "mg-code"}  # no --bank needed
+    assert "no such file or folder" in dq(tmp_path, "config", "bank_paths", str(tmp_path / "nope"), code=2).stderr
+    assert dq(tmp_path, "config", "--reset", "bundled_banks").stdout.strip() == "bundled_banks = yes  (default)"
+    assert len(states(tmp_path)) > 100  # the bundled banks are back, the saved bank still loaded
+    assert "mg-mcq" in states(tmp_path)
+    assert "unknown setting 'colour'" in dq(tmp_path, "config", "--reset", "colour", code=2).stderr
+    export = json.loads(dq(tmp_path, "export").stdout)
+    assert "bank_paths" not in export["settings"]  # a path on this machine means nothing on another
+
+
+def test_drill_refuses_a_broken_bank_unless_skip_broken(tmp_path, bank):
+    write_bank(tmp_path, "questions:\n  - id: broken\n    type: mcq\n", name="broken.yaml")
+    done = dq(tmp_path, "drill", "--bank", str(tmp_path / "broken.yaml"), input="b\n", code=1)
+    assert "broken.yaml" in done.stderr and "--skip-broken" in done.stderr
+    done = dq(tmp_path, "drill", "--skip-broken", "--seed", "1", "--bank", str(tmp_path / "broken.yaml"),
+              input="b\n55\n4\n")
+    assert "broken.yaml" in done.stderr and "3 answered" in done.stdout
+
+
+def test_help_lists_drill_and_exam_first_and_names_types_in_words(tmp_path):
+    top = dq(tmp_path, "--help").stdout
+    commands = re.findall(r"^│ (\w+) ", top.split("Commands")[1], re.M)
+    assert commands[:2] == ["drill", "exam"]
+    for command in [c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands]:
+        text = dq(tmp_path, command, "--help").stdout
+        assert not re.search(r"<(bool|list\[\w+\]|Path|str|int)>|\{ID\}", text), (command, text)
