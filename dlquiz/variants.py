@@ -21,7 +21,17 @@ from typing import Any
 from dlquiz.errors import DlquizError, ExprError, SolverError
 from dlquiz.expr import Budget, BudgetExceeded
 from dlquiz.numfmt import format_grid, format_value, is_matrix
-from dlquiz.question import CodeQuestion, Distractor, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance
+from dlquiz.question import (
+    CodeQuestion,
+    Distractor,
+    McqQuestion,
+    NumericQuestion,
+    Option,
+    Param,
+    Question,
+    RecallQuestion,
+    Tolerance,
+)
 
 MAX_TRIES = 1000
 # Evaluation steps one variant may spend drawing; `dlquiz check` gives a template CHECK_STEPS for all its draws.
@@ -234,7 +244,7 @@ def mistake_values(question: NumericQuestion, values: dict[str, Any], answer: An
     A mistake that fails for these numbers (say, a negative size) is left out.
     """
     env = {**values, "answer": answer}
-    found = []
+    found: list[tuple[Distractor, Any]] = []
     for distractor in question.distractors:
         try:
             if distractor.expr is not None:
