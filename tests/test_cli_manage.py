@@ -7,10 +7,11 @@ import json
 import re
 import sqlite3
 
+import jsonschema
 import pytest
 
 import dlquiz.cli
-from banktools import run_dlquiz, write_bank
+from banktools import REPO, run_dlquiz, write_bank
 
 BANK = """
 topic: mgmt
@@ -143,8 +144,9 @@ def test_suspend_and_reset_survive_an_export_import_round_trip(tmp_path, bank, d
         assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (3,)  # the log is kept
     export = tmp_path / "progress.json"
     dq(tmp_path, "export", "-o", str(export))
-    kinds = [e["kind"] for e in json.loads(export.read_text())["question_events"]]
-    assert kinds == ["reset", "suspend"]
+    data = json.loads(export.read_text())
+    jsonschema.validate(data, json.loads((REPO / "schema" / "progress.schema.json").read_text()))
+    assert [e["kind"] for e in data["question_events"]] == ["reset", "suspend"]
 
     monkeypatch.setenv("DLQUIZ_HOME", str(tmp_path / "other-machine"))
     dq(tmp_path, "config", "bundled_banks", "no")

@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from dlquiz.cli.app import (
-    app, bank_option, difficulty_option, fail, filtered_questions, load_or_fail, tag_option, topic_option, type_option,
+    app, bank_option, bank_sources, difficulty_option, fail, filtered_questions, load_or_fail, tag_option, topic_option, type_option,
 )
 
 
@@ -291,7 +291,7 @@ def variant_json(variant) -> dict:
 
 @app.command()
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="[PATH]...", help="Bank files or folders (default: the bundled banks)."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="[PATH]...", help="Bank files or folders (default: what the other commands load)."),
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable JSON report."),
     run_code: bool = typer.Option(
         False, "--run-code", help="Run every code_output snippet in a sandbox (bubblewrap) and compare what it prints."
@@ -323,7 +323,11 @@ def check(
         fail(f"no such file or folder: {missing[0]}", 2)
     if run_code:
         _require_sandbox(unsandboxed)
-    loaded = load_paths(paths) if paths else load_banks()
+    if paths:
+        loaded = load_paths(paths)
+    else:  # what the other commands load: bundled banks (unless switched off) and saved bank_paths
+        saved, bundled = bank_sources(())
+        loaded = load_banks(saved, include_bundled=bundled)
     report = check_bank(loaded, samples=samples, run_code=run_code, unsandboxed=unsandboxed)
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
