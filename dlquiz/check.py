@@ -40,6 +40,10 @@ class Report:
         return {"questions": self.questions, "by_type": self.by_type, "errors": self.errors, "warnings": self.warnings}
 
 
+def _untypeable(output: str) -> bool:
+    return any(not c.isprintable() and c not in "\n\r\t" for c in output)
+
+
 def _where(question: Question, message: str) -> str:
     return f"{question.where}: {question.id}: {message}"
 
@@ -57,6 +61,8 @@ def check_bank(
                 for n, d in enumerate(question.distractors, start=1)
                 if not d.why.strip()
             )
+        if isinstance(question, CodeQuestion) and _untypeable(question.output):
+            report.warnings.append(_where(question, "output contains a control character no learner can type"))
         if not question.explanation and question.type != "recall":
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
     if run_code:
