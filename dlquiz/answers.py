@@ -145,10 +145,14 @@ def _number(s: str, hint: str, *, grouped: bool) -> int | float:
 def _single(s: str, whole: str, hint: str, grouped: bool) -> int | float:
     if _PLAIN_RE.fullmatch(s):
         digits = s
-    elif grouped and (match := _GROUPED_RE.fullmatch(s)):
+    elif grouped and (match := _GROUPED_RE.fullmatch(s)) and not s.lstrip("+-").startswith("0"):
         digits = s.replace(match.group("sep"), "")
     elif grouped and _LOOSE_GROUPS_RE.fullmatch(s) and any(c in s for c in _SEPARATORS):
-        raise AnswerFormatError(f"{_show(whole)}: thousands separators must split groups of 3 digits, e.g. 1,000", hint)
+        # 0,674 or 1,5 is most likely a decimal comma: refuse it with the fix rather than read 674.
+        comma = f"; for a decimal, type a point: {s.replace(',', '.')}" if s.count(",") == 1 else ""
+        if _GROUPED_RE.fullmatch(s):
+            raise AnswerFormatError(f"{_show(whole)} is not a thousands group after a lone 0{comma}", hint)
+        raise AnswerFormatError(f"{_show(whole)}: thousands separators must split groups of 3 digits, e.g. 1,000{comma}", hint)
     else:
         raise AnswerFormatError(f"cannot read {_show(whole)} as a number", hint)
     if _INT_RE.fullmatch(digits):

@@ -40,6 +40,10 @@ class Report:
         return {"questions": self.questions, "by_type": self.by_type, "errors": self.errors, "warnings": self.warnings}
 
 
+def _untypeable(output: str) -> bool:
+    return any(not c.isprintable() and c not in "\n\r\t" for c in output)
+
+
 def _where(question: Question, message: str) -> str:
     return f"{question.where}: {question.id}: {message}"
 
@@ -57,6 +61,8 @@ def check_bank(
                 for n, d in enumerate(question.distractors, start=1)
                 if not d.why.strip()
             )
+        if isinstance(question, CodeQuestion) and _untypeable(question.output):
+            report.warnings.append(_where(question, "output contains a control character no learner can type"))
         if not question.explanation and question.type != "recall":
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
     if run_code:
@@ -70,7 +76,7 @@ def check_numeric(question: NumericQuestion, samples: int = SAMPLES) -> list[str
         variants = [instantiate(question, seed, budget) for seed in range(samples if question.is_template else 1)]
     except VariantError as error:
         return [str(error)]  # one line per question: the first failure says enough
-    errors = _check_distractors(question, variants)
+    errors = _check_distractors(question, variants) + _check_choices(question, variants)
     if not question.is_template:
         return _check_static(question, variants[0]) + errors
     distinct = len({v.prompt for v in variants})
@@ -121,6 +127,17 @@ def _check_distractors(question: NumericQuestion, variants: list[Variant]) -> li
         for n, d in enumerate(question.distractors, start=1)
         if id(d) not in useful
     ]
+
+
+def _check_choices(question: NumericQuestion, variants: list[Variant]) -> list[str]:
+    """``present: mcq`` whose wrong options collapse into the answer (or each other) leaves nothing to choose."""
+    if question.present != "mcq":
+        return []
+    fewest = min(len(v.options) for v in variants)
+    if fewest >= 2:
+        return []
+    return [_where(question, f"present: mcq shows only {fewest} option(s) in some draw: the wrong options "
+                             "equal the answer within its tolerance; narrow the tolerance or add distractors")]
 
 
 def _check_static(question: NumericQuestion, variant: Variant) -> list[str]:

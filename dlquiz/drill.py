@@ -108,6 +108,11 @@ class DrillSession:
             variant, text, lambda result: rating_for(variant.question.type, result.correct, taken, self_rating), taken
         )
 
+    def dont_know(self, variant: Variant, duration_ms: int | None = None) -> Answer:
+        """The learner gives up: saved as a wrong answer rated Again, the answer shown."""
+        taken = self.core.elapsed_ms() if duration_ms is None else duration_ms
+        return self.core.submit(variant, "", lambda result: 1, taken, dont_know=True)
+
     def change_rating(self, rating: int) -> Answer:
         """The learner overrides the proposed rating of the last answer."""
         return self.core.rerate_last(rating)

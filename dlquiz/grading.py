@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
-from dlquiz.numfmt import format_value, is_matrix
+from dlquiz.numfmt import format_sigfig, format_value, is_matrix
 from dlquiz.question import Tolerance
 from dlquiz.tolerance import close, flat, matches
 from dlquiz.variants import Variant, diagnosis_text, with_unit, wrong_mistakes
@@ -35,7 +35,7 @@ def expected_text(variant: Variant) -> str:
         return ", ".join(f"{LETTERS[i]}) {variant.options[i].text}" for i in variant.answer)
     if variant.kind == "number":
         sigfig = variant.tolerance.sigfig if variant.tolerance else None
-        text = format_value(variant.answer, sigfig) if sigfig else format_value(variant.answer)
+        text = format_sigfig(variant.answer, sigfig) if sigfig else format_value(variant.answer)
         return with_unit(text, variant.unit)
     return str(variant.answer).rstrip()
 
@@ -71,18 +71,27 @@ def _diagnose(variant: Variant, gives: Callable[[Any], bool]) -> str | None:
     return None
 
 
+def _without_unit(text: str, unit: str) -> str:
+    """``55 pixels`` → ``55`` when the question's unit is pixels: typing the unit is not a mistake."""
+    stripped = text.strip()
+    if unit and unit != "%" and stripped.lower().endswith(unit.lower()):
+        return stripped[: -len(unit)]
+    return text
+
+
 def _grade_number(variant: Variant, text: str) -> Result:
     answer = variant.answer
+    number_text = _without_unit(text, variant.unit)
     if is_matrix(answer):
-        given: Any = parse_matrix(text, shape=(len(answer), len(answer[0])))
+        given: Any = parse_matrix(number_text, shape=(len(answer), len(answer[0])))
     elif isinstance(answer, list):
-        given = parse_vector(text, length=len(answer))
+        given = parse_vector(number_text, length=len(answer))
     else:
-        given = parse_number(text, percent=variant.unit == "%")
+        given = parse_number(number_text, percent=variant.unit == "%")
     correct = matches(given, answer, variant.tolerance)
     diagnosis = None if correct else _diagnose(variant, lambda value: matches(given, value, variant.tolerance))
     if not isinstance(answer, list):
-        return Result(correct, text, expected_text(variant), diagnosis=diagnosis)
+        return Result(correct, text, expected_text(variant), _percent_hint(variant, given, text, correct), diagnosis)
     flat_given, flat_answer = flat(given), flat(answer)
     off = [i for i, (g, a) in enumerate(zip(flat_given, flat_answer)) if not close(float(g), a, variant.tolerance)]
     detail = ""
@@ -94,6 +103,13 @@ def _grade_number(variant: Variant, text: str) -> Result:
             names = [f"entry {i + 1}" for i in off]
         detail = "off: " + ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
     return Result(correct, text, expected_text(variant), detail, diagnosis)
+
+
+def _percent_hint(variant: Variant, given: float, text: str, correct: bool) -> str:
+    """A fraction typed for a percentage is wrong, but the likely slip is worth naming."""
+    if correct or variant.unit != "%" or "%" in text or not matches(given * 100, variant.answer, variant.tolerance):
+        return ""
+    return f"did you mean {with_unit(format_value(given * 100), '%')}?"
 
 
 def normalize_output(text: str) -> str:

@@ -7,6 +7,7 @@ reads the same everywhere (the steps-contain-the-answer test relies on it).
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 SIGNIFICANT = 6
@@ -32,6 +33,33 @@ def format_number(x: Any, digits: int = SIGNIFICANT) -> str:
             mantissa = mantissa.rstrip("0").rstrip(".")
         return f"{mantissa}e{int(exponent)}"
     return text
+
+
+def round_sig(x: float, digits: int) -> Decimal:
+    """``x`` rounded to ``digits`` significant figures, half away from zero, on its shortest decimal form.
+
+    The decimal form is what the learner and the bank author wrote: 0.04985 is
+    0.0499 at 3 figures (school rounding, as STACK and PrairieLearn do), though
+    the binary double nearest to it lies just below.
+    """
+    value = Decimal(x) if isinstance(x, int) else Decimal(repr(float(x)))
+    if value == 0 or not value.is_finite():
+        return value
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+
+
+def format_sigfig(value: Any, digits: int) -> str:
+    """A number (vector, matrix) shown with exactly ``digits`` significant figures: 2 → ``2.00``, 0 → ``0.00``."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_sigfig(v, digits) for v in value) + "]"
+    rounded = round_sig(value, digits)
+    if not rounded.is_finite():
+        return str(float(rounded))
+    if rounded == 0:
+        return "0." + "0" * (digits - 1) if digits > 1 else "0"
+    if not -5 <= rounded.adjusted() < 15:
+        return f"{rounded:.{digits - 1}e}"
+    return f"{rounded:f}"
 
 
 def format_value(value: Any, digits: int = SIGNIFICANT) -> str:

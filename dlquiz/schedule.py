@@ -61,6 +61,7 @@ DEFAULTS: dict[str, float | int] = {
 # (fast, slow) answer times in seconds per question type: a right answer
 # faster than ``fast`` is rated Easy, slower than ``slow`` Hard. Reading a
 # multiple-choice question takes seconds; a numeric one needs arithmetic.
+GUESSABLE_TYPES = frozenset({"mcq"})  # a right answer may be a guess: never proposed Easy
 SPEED_THRESHOLDS: dict[str, tuple[float, float]] = {
     "mcq": (8.0, 30.0),
     "numeric": (30.0, 120.0),
@@ -184,13 +185,17 @@ def rating_for(
 ) -> Rating:
     """The FSRS rating suggested by a graded answer.
 
-    Wrong is Again; right is Good, Easy when faster than the type's fast
-    threshold, Hard when slower than its slow one (``SPEED_THRESHOLDS``).
+    Wrong is Again; right is Good, Hard when slower than the type's slow
+    threshold (``SPEED_THRESHOLDS``), and Easy when faster than its fast one,
+    except for multiple choice (``GUESSABLE_TYPES``), where a fast right
+    answer may be a guess and stays Good.
     Recall questions are self-rated: ``self_rating`` is returned as given.
     The learner may still override the suggestion; the store records
     whatever final rating the session passes it.
 
     >>> rating_for("mcq", True, 5_000)
+    <Rating.Good: 3>
+    >>> rating_for("numeric", True, 5_000)
     <Rating.Easy: 4>
     """
     if question_type in SELF_RATED_TYPES or correct is None:
@@ -201,7 +206,9 @@ def rating_for(
         return Rating.Again
     fast, slow = SPEED_THRESHOLDS.get(question_type, DEFAULT_SPEED_THRESHOLD)
     seconds = duration_ms / 1000.0
-    if seconds < fast:
+    # A fast right choice among a few options may be a lucky guess: Easy would push a new question
+    # a week ahead. Easy is proposed only where guessing is implausible (typed numbers and outputs).
+    if seconds < fast and question_type not in GUESSABLE_TYPES:
         return Rating.Easy
     if seconds > slow:
         return Rating.Hard

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from fsrs import Card
 
-from dlquiz.grading import Result, grade
+from dlquiz.grading import Result, expected_text, grade
 from dlquiz.question import Question
 from dlquiz.schedule import review_card, scheduler_for, undo_review
 from dlquiz.store import Review, Store
@@ -117,14 +117,17 @@ class Session:
             return 0
         return max(0, round((self.clock() - self._shown_at).total_seconds() * 1000))
 
-    def submit(self, variant: Variant, text: str, rate: Rater, duration_ms: int | None = None) -> Answer:
+    def submit(
+        self, variant: Variant, text: str, rate: Rater, duration_ms: int | None = None, *, dont_know: bool = False
+    ) -> Answer:
         """Grade ``text``, rate it by the mode's rule and commit the review (and card) before returning.
 
         ``duration_ms`` defaults to the time since the question was shown, on
         the session's clock. Raises AnswerFormatError (nothing saved) when
-        ``text`` cannot be read.
+        ``text`` cannot be read. ``dont_know`` records a wrong answer without
+        grading anything (the learner said "I don't know").
         """
-        result = grade(variant, text)
+        result = Result(False, "", expected_text(variant)) if dont_know else grade(variant, text)
         if duration_ms is None:
             duration_ms = self.elapsed_ms()
         review = Review(

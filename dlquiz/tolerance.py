@@ -7,20 +7,14 @@ it from here, so neither imports the other for it.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from dlquiz.numfmt import round_sig
 from dlquiz.question import Tolerance
 
 __all__ = ["DEFAULT_RTOL", "round_sig", "close", "matches", "flat"]
 
 DEFAULT_RTOL = 0.01  # interview arithmetic: within 1% unless the question says otherwise
-
-
-def round_sig(x: float, digits: int) -> float:
-    if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
 
 
 def close(x: float, answer: float, tolerance: Tolerance | None) -> bool:
@@ -35,8 +29,9 @@ def close(x: float, answer: float, tolerance: Tolerance | None) -> bool:
     exact_default = isinstance(answer, int) or float(answer).is_integer()
     rtol = tol.rtol if tol.rtol is not None else (0.0 if exact_default else DEFAULT_RTOL)
     atol = tol.atol or 0.0
-    # The 1e-12 absorbs binary round-off, so typing 0.3 for 0.1 + 0.2 is right.
-    return abs(x - answer) <= max(atol, rtol * abs(answer)) + 1e-12 * max(1.0, abs(answer))
+    # The relative 1e-12 absorbs binary round-off, so typing 0.3 for 0.1 + 0.2 is right. It is relative
+    # only: an absolute floor would make 0 right for any tiny answer (a softmax tail of 9.36e-14).
+    return abs(x - answer) <= max(atol, rtol * abs(answer)) + 1e-12 * abs(answer)
 
 
 def flat(value: Any) -> list[Any]:

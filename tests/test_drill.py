@@ -113,11 +113,11 @@ def test_a_full_session_in_a_terminal_with_a_format_error_and_undo(tmp_path, dlq
             child.sendline("4")
             child.expect("right")
         else:
-            child.expect("press Enter to see the model answer")
-            child.sendline("")
+            child.expect("your answer \\(optional")
+            child.sendline("attention weighs values")  # kept with the review (issue 14)
             child.expect("The model answer text")
             child.expect("first key point")
-            child.expect("4 Easy: ")
+            child.expect("4 Easy")
             child.send("3")
         child.expect("Enter next")
         if qid == "pty-mcq":
@@ -134,7 +134,7 @@ def test_a_full_session_in_a_terminal_with_a_format_error_and_undo(tmp_path, dlq
     by_id = {r[0]: r for r in rows}
     assert by_id["pty-numeric"][1:3] == ("55", 1)
     assert by_id["pty-mcq"][3] == 4  # the override was saved
-    assert by_id["pty-recall"][2:] == (None, 3)
+    assert by_id["pty-recall"][1:] == ("attention weighs values", None, 3)
 
 
 def test_ctrl_c_in_the_middle_keeps_what_was_answered(tmp_path, dlquiz_home):
@@ -144,7 +144,7 @@ def test_ctrl_c_in_the_middle_keeps_what_was_answered(tmp_path, dlquiz_home):
     answers = {"pty-mcq": "b", "pty-numeric": "55\r", "pty-code": "4\r"}
     if qid == "pty-recall":
         child.sendline("")
-        child.expect("4 Easy: ")
+        child.expect("4 Easy")
         child.send("2")
     else:
         child.expect(["your answer: ", "output: "])
@@ -167,7 +167,7 @@ def test_piped_session_reads_one_answer_per_line(tmp_path, dlquiz_home):
     # Learn the order this seed gives, through the core, then script the answers.
     with Store.open(tmp_path / "probe.db") as store:
         order = DrillSession.start(store, bank.questions, lambda: datetime.now(timezone.utc), 11).pending
-    lines = {"pty-mcq": "b", "pty-numeric": "55", "pty-code": "4", "pty-recall": "3"}
+    lines = {"pty-mcq": "b", "pty-numeric": "55", "pty-code": "4", "pty-recall": "recalled\n3"}
     script = "\n".join(lines[q] for q in order) + "\n"
     done = run_dlquiz("drill", "--bank", "bank.yaml", "--topic", "ptytest", "--seed", "11", cwd=tmp_path, input=script)
     assert done.returncode == 0, done.stderr
@@ -175,6 +175,7 @@ def test_piped_session_reads_one_answer_per_line(tmp_path, dlquiz_home):
     assert "\x1b[" not in done.stdout  # plain text from a pipe
     assert "Traceback" not in done.stdout + done.stderr
     assert sorted(r[0] for r in reviews(dlquiz_home)) == sorted(lines)
+    assert ("pty-recall", "recalled", None, 3) in reviews(dlquiz_home)
 
 
 def test_piped_end_of_input_stops_cleanly_with_a_summary(tmp_path, dlquiz_home):

@@ -97,7 +97,7 @@ def test_answer_zero_uses_atol(bank):
     v = variant(bank, "zero")
     assert grade(v, "0").correct and grade(v, "0.01").correct and grade(v, "-0.0099").correct
     assert grade(v, "0.0101").correct is False
-    assert close(1e-13, 0, None) and not close(1e-3, 0, None)  # no atol: 0 means 0
+    assert close(0.0, 0, None) and not close(1e-3, 0, None)  # no atol: 0 means 0
 
 
 def test_significant_figures(bank):

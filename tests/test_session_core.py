@@ -54,17 +54,17 @@ def test_drill_and_exam_walk_the_same_core_and_differ_only_in_their_rules(tmp_pa
         assert type(drill.core) is type(exam.core) is Session
 
         v = drill.next_variant()
-        clock.advance(4_250)
+        clock.advance(40_250)
         drilled = drill.answer(v, right_answer(v))
         v = exam.next_variant()
-        clock.advance(4_250)
+        clock.advance(40_250)
         exam.answer(v, right_answer(v))
         (examined,) = exam.core.answers
 
     # Same core: both durations come from the fake clock, to the millisecond.
-    assert drilled.review.duration_ms == examined.review.duration_ms == 4_250
-    # Different rules: a fast right drill answer proposes Easy; an exam moves the schedule by correctness alone.
-    assert drilled.review.rating == Rating.Easy and drilled.review.mode == "drill"
+    assert drilled.review.duration_ms == examined.review.duration_ms == 40_250
+    # Different rules: a slow right drill answer proposes Hard; an exam moves the schedule by correctness alone.
+    assert drilled.review.rating == Rating.Hard and drilled.review.mode == "drill"
     assert examined.review.rating == Rating.Good and examined.review.mode == "exam"
     assert examined.review.exam_id == exam.exam.id and drilled.review.exam_id is None
 

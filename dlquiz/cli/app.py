@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TextIO
 
 import typer
 from typer.core import TyperArgument, TyperOption
@@ -65,6 +66,44 @@ def _root(
     Spaced repetition (FSRS), fresh numbers on every review of a numeric
     question, answers computed by dlquiz's own solvers.
     """
+    _safe_streams()
+
+
+# Symbols dlquiz prints, and what a terminal that cannot show them gets instead.
+_ASCII = str.maketrans({"✔": "ok", "✘": "x", "·": "-", "−": "-", "–": "-", "—": "-", "…": "...", "•": "*",
+                        "×": "x", "→": "->", "≤": "<=", "≥": ">=", "±": "+/-"})
+
+
+class _AsciiFallback:
+    """A text stream for a terminal whose encoding is not UTF-8: known symbols spelled in ASCII, the rest '?'."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(text.translate(_ASCII))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _safe_streams() -> None:
+    """No traceback for bytes a learner typed or a terminal that cannot show a symbol.
+
+    Input that is not UTF-8 is decoded with U+FFFD in place of the bad bytes
+    (kept and graded, never a crash); output falls back to ASCII.
+    """
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(stream, io.TextIOWrapper):
+            continue
+        try:
+            "✔✘·−–…•×".encode(stream.encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(errors="replace")
+            setattr(sys, name, _AsciiFallback(stream))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

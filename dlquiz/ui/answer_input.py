@@ -3,9 +3,10 @@
 Both fronts read through an :class:`AnswerSource`: the drill's
 :class:`dlquiz.ui.terminal.Terminal` (readline lines, single keys) or the
 exam's inputs in :mod:`dlquiz.ui.timed_input` (a live prompt with a countdown,
-or piped lines with a deadline). What an entry means beyond an answer (the
-drill's ``q``/``u``, the exam's skip) is the mode's business: it passes a
-``first_entry`` check that raises to stop reading.
+or piped lines with a deadline). What an empty entry means (the drill's
+"I don't know", the exam's skip) is the mode's business: it passes a
+``first_entry`` check that raises to stop reading. No typed text is ever a
+command, so every answer (option q, an output "u") can be given.
 """
 
 from __future__ import annotations
@@ -67,13 +68,22 @@ def output_lines(variant: Variant) -> int:
 
 
 def read_output(variant: Variant, source: AnswerSource, first_entry: Callable[[str], None] = _accept) -> str:
-    """The printed output: one line, or for multi-line output, lines up to an empty one."""
+    """The printed output, one entry per line of the expected output.
+
+    No line ends the answer early, so an output with a blank line in the
+    middle can be typed; an empty first line is the mode's business (the
+    drill's "I don't know", the exam's skip), as no output starts with one.
+    """
     expected_lines = output_lines(variant)
-    first = source.line("output: " if expected_lines == 1 else "output (end with an empty line): ")
+    if expected_lines == 1:
+        first = source.line("output: ")
+        first_entry(first)
+        return first
+    first = source.line(f"output line 1 of {expected_lines}: ")
     first_entry(first)
     lines = [first]
-    while expected_lines > 1 and lines[-1] != "":
-        lines.append(source.line("... "))
+    if first.strip():
+        lines += [source.line(f"       line {n} of {expected_lines}: ") for n in range(2, expected_lines + 1)]
     return "\n".join(lines)
 
 

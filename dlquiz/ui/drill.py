@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.console import Console
@@ -9,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dlquiz.drill import DrillSession, Summary
+from dlquiz.session import Answer
 from dlquiz.errors import AnswerFormatError
 from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import render_solution, render_variant
@@ -17,10 +19,6 @@ from dlquiz.variants import Variant
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 UNDO, QUIT = "u", "q"
-
-
-class _Undo(Exception):
-    pass
 
 
 def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Summary:
@@ -48,15 +46,15 @@ def _header(session: DrillSession, variant: Variant) -> str:
 
 def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Terminal) -> None:
     render_variant(console, variant, header=_header(session, variant))
+    if variant.kind != "self":
+        console.print(Text("Enter alone: I don't know (shows the answer, rated Again). Ctrl-C: stop.", style="dim"))
     while True:
+        text, self_rating = _read_answer(variant, console, terminal)
         try:
-            text, self_rating = _read_answer(variant, console, terminal)
-        except _Undo:
-            if _undo(session, console):
-                return  # the undone question is asked again next
-            continue
-        try:
-            answer = session.answer(variant, text, self_rating=self_rating)
+            if variant.kind != "self" and not text.strip():
+                answer = session.dont_know(variant)
+            else:
+                answer = session.answer(variant, text, self_rating=self_rating)
         except AnswerFormatError as error:
             console.print(Text(unreadable(error), style="yellow"))
             continue
@@ -67,28 +65,19 @@ def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Te
 
 
 def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tuple[str, int | None]:
+    """What was typed (never a command: q and u are answers here) and, for recall, the self-rating."""
     if variant.kind != "self":
-        return read_answer(variant, terminal, single_key=True, first_entry=_check_command), None
-    # recall: reveal, then the learner rates themself
-    _check_command(terminal.line("press Enter to see the model answer: ") if terminal.interactive else "")
+        return read_answer(variant, terminal, single_key=True), None
+    # recall: the learner types their answer (kept with the review), sees the model answer, rates themself
+    text = terminal.line("your answer (optional, Enter to reveal): ")
     render_solution(console, variant)
     while True:
-        text = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy: ")
-        _check_command(text)
-        if text == "" and not terminal.interactive:
-            return "", 3  # a blank line from a script means Good
-        if text in ("1", "2", "3", "4"):
-            return "", int(text)
-        console.print(Text("type 1, 2, 3 or 4", style="yellow"))
-
-
-def _check_command(text: str) -> None:
-    """The drill's commands at an answer prompt: q quits, u undoes the last answer."""
-    command = text.strip().lower()
-    if command == QUIT:
-        raise Quit
-    if command == UNDO:
-        raise _Undo
+        key = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ", discard_typeahead=True)
+        if key == "":
+            return text, 3  # Enter means Good, in a terminal as from a pipe
+        if key in ("1", "2", "3", "4"):
+            return text, int(key)
+        console.print(Text("type 1, 2, 3 or 4, or Enter for Good", style="yellow"))
 
 
 def _undo(session: DrillSession, console: Console) -> bool:
@@ -100,26 +89,43 @@ def _undo(session: DrillSession, console: Console) -> bool:
     return True
 
 
-def _after(session: DrillSession, answer, console: Console, terminal: Terminal) -> None:
-    """Show the proposed rating; in a terminal, let the learner keep, change or undo it."""
+# The after-answer commands: key -> what it does; returns True when the drill moves on. Kept as a table so
+# a mode can add keys (say, suspend) without touching the loop.
+AfterAction = Callable[[DrillSession, Console], bool]
+
+
+def _undo_command(session: DrillSession, console: Console) -> bool:
+    _undo(session, console)
+    return True  # undone or not, the drill goes on (with the undone question first)
+
+
+def _quit(session: DrillSession, console: Console) -> bool:
+    raise Quit
+
+
+AFTER_KEYS: dict[str, tuple[str, AfterAction]] = {UNDO: ("undo", _undo_command), QUIT: ("quit", _quit)}
+
+
+def _after(session: DrillSession, answer: Answer, console: Console, terminal: Terminal) -> None:
+    """Show the proposed rating; in a terminal, let the learner keep, change or undo it, or quit."""
     while True:
         rating = answer.review.rating
         if not terminal.interactive:
             console.print(Text(f"rating: {RATINGS[rating]}", style="bold"))
             return
         console.print(Text.assemble((f"rating: {RATINGS[rating]}", "bold"), ("  (change: 1 Again · 2 Hard · 3 Good · 4 Easy)", "dim")))
-        key = terminal.key("Enter next · 1-4 rate · u undo · q quit: ").lower()
+        commands = " · ".join(f"{key} {name}" for key, (name, _) in AFTER_KEYS.items())
+        key = terminal.key(f"Enter next · 1-4 rate · {commands}: ", discard_typeahead=True).lower()
         if key == "":
             return
-        if key == QUIT:
-            raise Quit
-        if key == UNDO:
-            _undo(session, console)
-            return
+        if key in AFTER_KEYS:
+            if AFTER_KEYS[key][1](session, console):
+                return
+            continue
         if key in ("1", "2", "3", "4"):
             answer = session.change_rating(int(key))
             continue
-        console.print(Text("press Enter, 1–4, u or q", style="yellow"))
+        console.print(Text(f"press Enter, 1–4 or one of: {', '.join(AFTER_KEYS)}", style="yellow"))
 
 
 def render_summary(console: Console, summary: Summary, now: datetime) -> None:

@@ -30,8 +30,9 @@ def answer_hint(variant: Variant) -> str:
         unit = variant.unit
         return f"Answer with {shape}" + (" in %" if unit == "%" else f" in {unit}" if unit else "") + "."
     if variant.kind == "text":
-        if str(variant.answer).strip("\n").count("\n"):
-            return "Type the exact output, line by line; finish with an empty line."
+        lines = str(variant.answer).strip("\n").count("\n") + 1
+        if lines > 1:
+            return f"Type the exact output, {lines} lines, one per prompt (a blank line as an empty one)."
         return "Type the exact output (one line)."
     return "Recall your answer, then reveal the model answer and rate yourself."
 

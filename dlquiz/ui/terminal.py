@@ -41,20 +41,28 @@ class Terminal:
             sys.stdout.write("\n")
             raise Quit from None
 
-    def key(self, prompt: str) -> str:
-        """One key press in a terminal (Enter gives ""); a whole line from a pipe."""
+    def key(self, prompt: str, *, discard_typeahead: bool = False) -> str:
+        """One key press in a terminal (Enter gives ""); a whole line from a pipe.
+
+        Escape sequences (arrows, function keys, a bracketed paste), Backspace
+        and other control keys are swallowed: they are never an answer.
+        ``discard_typeahead`` drops keys typed before the prompt appeared, so the
+        Enter that followed an answer is not taken as the next command.
+        """
         if not self.interactive:
             return self.line(prompt).strip()
         import termios
         import tty
 
+        fd = sys.stdin.fileno()
+        if discard_typeahead:
+            termios.tcflush(fd, termios.TCIFLUSH)
         sys.stdout.write(prompt)
         sys.stdout.flush()
-        fd = sys.stdin.fileno()
         saved = termios.tcgetattr(fd)
         try:
             tty.setcbreak(fd)
-            char = sys.stdin.read(1)
+            char = _read_key(fd)
         except KeyboardInterrupt:
             char = "\x03"
         finally:
@@ -62,6 +70,27 @@ class Terminal:
         if char in ("\x03", "\x04", ""):
             sys.stdout.write("\n")
             raise Quit
-        sys.stdout.write(("" if char in "\r\n" else char) + "\n")
+        shown = "" if char in "\r\n" else char
+        sys.stdout.write(shown + "\n")
         sys.stdout.flush()
-        return "" if char in "\r\n" else char
+        return shown
+
+
+def _read_key(fd: int) -> str:
+    """The first printable key, Enter, Ctrl-C or Ctrl-D ("" at end of input); anything else is skipped."""
+    import os
+    import select
+
+    while True:
+        burst = os.read(fd, 1024)
+        if not burst:
+            return ""
+        if burst[:1] == b"\x1b":
+            # The rest of an escape sequence or paste may still be arriving: drain it, grade nothing.
+            while select.select([fd], [], [], 0.05)[0] and os.read(fd, 1024):
+                pass
+            continue
+        text = burst.decode("utf-8", errors="replace")  # a non-UTF-8 byte is a key, not a crash
+        char = text[0]
+        if char in "\r\n\x03\x04" or char.isprintable():
+            return char

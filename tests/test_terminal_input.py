@@ -1,0 +1,143 @@
+"""Issue 14, terminal input that never records a wrong answer: a real pseudo-terminal (pexpect) and a pipe."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pexpect
+
+from banktools import run_dlquiz, write_bank
+
+BANK = """
+- id: t-mcq
+  topic: tmcq
+  type: mcq
+  shuffle: false
+  prompt: Pick the second.
+  options: [first, {text: second, correct: true}, third]
+  explanation: e
+- id: t-q
+  topic: tq
+  type: code_output
+  prompt: What does it print?
+  code: print("q")
+  output: "q"
+  explanation: e
+- id: t-blank
+  topic: tblank
+  type: code_output
+  prompt: Two lines and a blank one?
+  code: print("a"); print(); print("b")
+  output: "a\\n\\nb\\n"
+  explanation: e
+- id: t-num
+  topic: tnum
+  type: numeric
+  prompt: Width?
+  solver: conv_output_size
+  inputs: {n: 227, f: 11, s: 4}
+  answer: 55
+  explanation: e
+"""
+
+
+def spawn(tmp_path, topic: str) -> pexpect.spawn:
+    write_bank(tmp_path, BANK)
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
+    return pexpect.spawn(
+        sys.executable, ["-m", "dlquiz", "drill", "--bank", str(tmp_path / "bank.yaml"), "--topic", topic],
+        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100),
+    )
+
+
+def finish(child: pexpect.spawn) -> None:
+    child.expect("Enter next")
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Traceback" not in child.before
+
+
+def saved(home) -> list[tuple]:
+    with sqlite3.connect(home / "progress.db") as db:
+        return db.execute("SELECT question_id, answer, correct, rating FROM reviews ORDER BY id").fetchall()
+
+
+def test_arrows_paste_and_backspace_are_not_answers_and_typeahead_enter_is_not_a_command(tmp_path, dlquiz_home):
+    child = spawn(tmp_path, "tmcq")
+    child.expect("your answer: ")
+    child.send("\x1b[A")  # arrow up: once read as "a", a wrong answer
+    child.send("\x1b[200~a\x1b[201~")  # a bracketed paste
+    child.send("\x7f")  # Backspace
+    child.send("b\r")  # the answer, then an Enter typed ahead
+    child.expect("right")
+    child.expect("Enter next")
+    child.send("1")  # still at the rating prompt: the typed-ahead Enter did not move on
+    child.expect("rating: Again")
+    finish(child)
+    assert saved(dlquiz_home) == [("t-mcq", "b", 1, 1)]
+
+
+def test_q_is_an_answer_and_a_blank_line_inside_an_output_can_be_typed(tmp_path, dlquiz_home):
+    child = spawn(tmp_path, "tq")
+    child.expect("output: ")
+    child.sendline("q")  # once read as quit
+    child.expect("right")
+    finish(child)
+    child = spawn(tmp_path, "tblank")
+    child.expect("line 1 of 3: ")
+    child.sendline("a")
+    child.expect("line 2 of 3: ")
+    child.sendline("")  # once the end of the answer
+    child.expect("line 3 of 3: ")
+    child.sendline("b")
+    child.expect("right")
+    finish(child)
+    assert saved(dlquiz_home) == [("t-q", "q", 1, 4), ("t-blank", "a\n\nb", 1, 4)]
+
+
+def test_enter_alone_means_i_dont_know(tmp_path, dlquiz_home):
+    child = spawn(tmp_path, "tnum")
+    child.expect("your answer: ")
+    child.sendline("")
+    child.expect("wrong")
+    child.expect("55")
+    child.expect("rating: Again")
+    finish(child)
+    assert saved(dlquiz_home) == [("t-num", "", 0, 1)]
+
+
+def test_non_utf8_bytes_typed_into_a_pipe_are_kept_not_a_crash(tmp_path, dlquiz_home):
+    write_bank(tmp_path, BANK)
+    done = subprocess.run(
+        [sys.executable, "-m", "dlquiz", "drill", "--bank", "bank.yaml", "--topic", "tq"], cwd=tmp_path,
+        input=b"\xff\xfeq\n", capture_output=True, env=dict(os.environ, NO_COLOR="1"),
+    )
+    out = (done.stdout + done.stderr).decode("utf-8", errors="replace")
+    assert done.returncode == 0, out
+    assert "Traceback" not in out and "wrong" in out
+    assert saved(dlquiz_home) == [("t-q", "\ufffd\ufffdq", 0, 1)]
+
+
+def test_a_terminal_that_is_not_utf8_gets_ascii_not_a_traceback(tmp_path, dlquiz_home):
+    write_bank(tmp_path, BANK)
+    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="latin-1")
+    bank = ["--bank", "bank.yaml"]
+    for args, stdin in [(["drill", "--topic", "tmcq", *bank], b"b\n"), (["show", "t-mcq", *bank], b""),
+                        (["solve", "softmax", "x=[1, 2, 3]"], b"")]:
+        done = subprocess.run([sys.executable, "-m", "dlquiz", *args], cwd=tmp_path, input=stdin,
+                              capture_output=True, env=env)
+        out = (done.stdout + done.stderr).decode("latin-1")
+        assert done.returncode == 0 and "Traceback" not in out, out
+    assert "ok right" in subprocess.run(
+        [sys.executable, "-m", "dlquiz", "drill", "--cram", "--topic", "tmcq", "--bank", "bank.yaml"], cwd=tmp_path,
+        input=b"b\n", capture_output=True, env=env).stdout.decode("latin-1")
+
+
+def test_check_warns_about_an_output_no_learner_can_type(tmp_path):
+    bank = "- {id: bell, type: code_output, prompt: P, code: 'print(chr(7))', output: \"\\a\", explanation: e}\n"
+    done = run_dlquiz("check", str(write_bank(tmp_path, bank)))
+    assert "bell: output contains a control character" in done.stdout + done.stderr
