@@ -121,6 +121,16 @@ class DrillSession:
         """Forget the last answer (database included) and ask that same variant again."""
         return self.core.undo_last()
 
+    def suspend_last(self) -> str | None:
+        """Suspend the question just answered (its answer stays recorded); its id, or None before any answer."""
+        from dlquiz.manage import suspend
+
+        if not self.core.answers:
+            return None
+        qid = self.core.answers[-1].variant.question.id
+        suspend(self.core.store, [qid], self.core.clock())
+        return qid
+
     def summary(self) -> Summary:
         by_topic: dict[str, TopicTally] = {}
         for answer in self.core.answers:

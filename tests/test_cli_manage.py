@@ -202,3 +202,36 @@ def test_help_lists_drill_and_exam_first_and_names_types_in_words(tmp_path):
     for command in [c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands]:
         text = dq(tmp_path, command, "--help").stdout
         assert not re.search(r"<(bool|list\[\w+\]|Path|str|int)>|\{ID\}", text), (command, text)
+
+
+def test_s_after_an_answer_suspends_that_question_in_a_terminal_drill(tmp_path, bank, dlquiz_home):
+    import os
+    import sys
+
+    import pexpect
+
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
+    child = pexpect.spawn(sys.executable, ["-m", "dlquiz", "drill", "--seed", "4", "--type", "mcq", "--type", "numeric"],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    first = ["Which option", "AlexNet"][child.expect(["Which option", "AlexNet"])]
+    child.expect("your answer: ")
+    child.sendline(ANSWERS[first]) if first == "AlexNet" else child.send(ANSWERS[first])
+    child.expect("right")
+    child.expect("s suspend")
+    child.send("s")
+    suspended = {"Which option": "mg-mcq", "AlexNet": "mg-numeric"}[first]
+    child.expect(f"suspended: {suspended}")
+    second = "AlexNet" if first == "Which option" else "Which option"
+    child.expect(second)
+    child.expect("your answer: ")
+    child.sendline(ANSWERS[second]) if second == "AlexNet" else child.send(ANSWERS[second])
+    child.expect("Enter next")
+    child.send("\r")
+    child.expect("2 answered, 2 right")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Traceback" not in child.before
+    with sqlite3.connect(dlquiz_home / "progress.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (2,)  # the answer before the suspend is kept
+    assert states(tmp_path)[suspended] == "suspended"
+    assert first not in drill_all(tmp_path, "--cram")

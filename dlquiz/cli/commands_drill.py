@@ -30,7 +30,8 @@ def drill(
     """Drill what you are about to forget: due questions first, then new ones.
 
     Every answer is saved the moment it is graded. Keys after an answer:
-    Enter next, 1–4 change the rating (Again/Hard/Good/Easy), u undo, q quit.
+    Enter next, 1–4 change the rating (Again/Hard/Good/Easy), u undo, s suspend
+    the question (never asked again until dlquiz unsuspend), q quit.
     Ctrl-C or Ctrl-D stop at any prompt with a summary. From a pipe, one answer
     is read per line.
 

@@ -18,7 +18,7 @@ from dlquiz.ui.terminal import Quit, Terminal
 from dlquiz.variants import Variant
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-UNDO, QUIT = "u", "q"
+UNDO, QUIT, SUSPEND = "u", "q", "s"
 
 
 def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Summary:
@@ -103,7 +103,15 @@ def _quit(session: DrillSession, console: Console) -> bool:
     raise Quit
 
 
-AFTER_KEYS: dict[str, tuple[str, AfterAction]] = {UNDO: ("undo", _undo_command), QUIT: ("quit", _quit)}
+def _suspend(session: DrillSession, console: Console) -> bool:
+    qid = session.suspend_last()
+    console.print(Text(f"suspended: {qid} will not be asked again until: dlquiz unsuspend {qid}", style="yellow"))
+    return True
+
+
+AFTER_KEYS: dict[str, tuple[str, AfterAction]] = {
+    UNDO: ("undo", _undo_command), SUSPEND: ("suspend", _suspend), QUIT: ("quit", _quit),
+}
 
 
 def _after(session: DrillSession, answer: Answer, console: Console, terminal: Terminal) -> None:
