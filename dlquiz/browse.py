@@ -12,7 +12,7 @@ from fsrs import Card, State
 
 from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, Question, RecallQuestion
 
-__all__ = ["QuestionRow", "question_state", "question_rows", "search_text", "matches", "tag_counts", "orphans"]
+__all__ = ["QuestionRow", "matches", "orphans", "question_rows", "question_state", "search_text", "tag_counts"]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from dlquiz.schedule import rebuild_card, scheduler_for, set_aside, start_of_day
 from dlquiz.store import QuestionEvent, Store
 
-__all__ = ["suspend", "unsuspend", "bury", "reset", "rename", "tomorrow"]
+__all__ = ["bury", "rename", "reset", "suspend", "tomorrow", "unsuspend"]
 
 
 def tomorrow(now: datetime, tz: tzinfo) -> datetime:

@@ -486,4 +486,6 @@ def cram_queue_for(
     store: Store, questions: Sequence[QuestionLike], now: datetime, *, seed: int = 0, limit: int | None = None
 ) -> Queue:
     """``build_cram_queue`` with cards and retention read from ``store``."""
-    return build_cram_queue(available(store, questions, now), store.cards(), now, scheduler_for(store), seed=seed, limit=limit)
+    return build_cram_queue(
+        available(store, questions, now), store.cards(), now, scheduler_for(store), seed=seed, limit=limit
+    )

@@ -386,7 +386,10 @@ class ImportResult:
     events_added: int = 0
 
     def __str__(self) -> str:
-        text = f"imported {self.imported} reviews ({self.already_present} already present), {self.cards_rebuilt} cards rebuilt"
+        text = (
+            f"imported {self.imported} reviews ({self.already_present} already present), "
+            f"{self.cards_rebuilt} cards rebuilt"
+        )
         return text + (f", {self.events_added} suspend/bury/reset/rename record(s)" if self.events_added else "")
 
 
@@ -455,6 +458,6 @@ def _merge_events(store: Store, events: tuple[QuestionEvent, ...]) -> set[str]:
         if event.kind != "reset":
             store.add_event(event)
     for event in store.events():
-        if event.kind == "rename" and event.new_id is not None and store.move_question(event.question_id, event.new_id):
+        if event.kind == "rename" and event.new_id and store.move_question(event.question_id, event.new_id):
             touched.add(event.new_id)
     return touched

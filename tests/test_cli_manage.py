@@ -9,9 +9,9 @@ import sqlite3
 
 import jsonschema
 import pytest
+from banktools import REPO, run_dlquiz, write_bank
 
 import dlquiz.cli
-from banktools import REPO, run_dlquiz, write_bank
 
 BANK = """
 topic: mgmt
@@ -197,7 +197,7 @@ def test_drill_refuses_a_broken_bank_unless_skip_broken(tmp_path, bank):
 
 def test_help_lists_drill_and_exam_first_and_names_types_in_words(tmp_path):
     top = dq(tmp_path, "--help").stdout
-    commands = re.findall(r"^│ (\w+) ", top.split("Commands")[1], re.M)
+    commands = re.findall(r"^│ (\w+) ", top.split("Commands")[1], re.MULTILINE)
     assert commands[:2] == ["drill", "exam"]
     for command in [c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands]:
         text = dq(tmp_path, command, "--help").stdout
@@ -211,8 +211,10 @@ def test_s_after_an_answer_suspends_that_question_in_a_terminal_drill(tmp_path, 
     import pexpect
 
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
-    child = pexpect.spawn(sys.executable, ["-m", "dlquiz", "drill", "--seed", "4", "--type", "mcq", "--type", "numeric"],
-                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    child = pexpect.spawn(
+        sys.executable, ["-m", "dlquiz", "drill", "--seed", "4", "--type", "mcq", "--type", "numeric"],
+        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100),
+    )
     first = ["Which option", "AlexNet"][child.expect(["Which option", "AlexNet"])]
     child.expect("your answer: ")
     child.sendline(ANSWERS[first]) if first == "AlexNet" else child.send(ANSWERS[first])

@@ -147,7 +147,9 @@ def difficulty_option():
 
 
 def seed_option(what: str):
-    return typer.Option(None, "--seed", metavar="NUMBER", help=f"Make the {what} reproducible (questions, order and numbers).")
+    return typer.Option(
+        None, "--seed", metavar="NUMBER", help=f"Make the {what} reproducible (questions, order and numbers)."
+    )
 
 
 def check_filter(what: str, values, known) -> None:
@@ -162,7 +164,9 @@ def check_filter(what: str, values, known) -> None:
             fail(f"unknown {what} '{value}'; {hint}", 2)
 
 
-def filtered_questions(bank_paths, topics, tags, types, difficulties, *, strict: bool = True, allow_empty: bool = False):
+def filtered_questions(
+    bank_paths, topics, tags, types, difficulties, *, strict: bool = True, allow_empty: bool = False
+):
     """The loaded questions that pass the filters.
 
     An unknown topic, tag or type (types are case-insensitive) or, unless

@@ -17,9 +17,13 @@ from dlquiz.cli.app import (
 
 @app.command("list")
 def list_banks(
-    questions: bool = typer.Option(False, "--questions", "-q", help="One line per question: id, type, topic, tags, difficulty, state."),
+    questions: bool = typer.Option(
+        False, "--questions", "-q", help="One line per question: id, type, topic, difficulty, state, tags."
+    ),
     tags: bool = typer.Option(False, "--tags", help="The tags, with their question counts."),
-    orphans: bool = typer.Option(False, "--orphans", help="Ids with saved progress that no loaded bank has (renamed or deleted)."),
+    orphans: bool = typer.Option(
+        False, "--orphans", help="Ids with saved progress that no loaded bank has (renamed or deleted)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="With --questions, --tags or --orphans: print JSON."),
     topic: Optional[List[str]] = topic_option(),
     tag: Optional[List[str]] = tag_option(),
@@ -118,7 +122,8 @@ def print_questions(questions, as_json: bool) -> None:
         state = r.state
         if r.due is not None:
             state += f" {'until' if r.state == 'buried' else 'due'} {r.due:%Y-%m-%d %H:%M} UTC"
-        print(f"{r.id:<{width}}  {r.type:<11}  {r.topic:<14}  d{r.difficulty}  {state:<30}  {','.join(r.tags)}".rstrip())
+        line = f"{r.id:<{width}}  {r.type:<11}  {r.topic:<14}  d{r.difficulty}  {state:<30}  {','.join(r.tags)}"
+        print(line.rstrip())
     print(f"{len(rows)} question(s)")
 
 
@@ -178,7 +183,9 @@ def search(
 @app.command()
 def show(
     question_id: str = typer.Argument(..., metavar="ID", help="The question's id."),
-    seed: Optional[int] = typer.Option(None, "--seed", metavar="NUMBER", help="Which variant (default: a random one, printed)."),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", metavar="NUMBER", help="Which variant (default: a random one, printed)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
     history: bool = typer.Option(False, "--history", help="Show your review log and schedule for it instead."),
     bank: Optional[List[Path]] = bank_option(),
@@ -252,7 +259,8 @@ def _show_history(question_id: str, as_json: bool) -> None:
         print("no reviews yet.")
     for e in history.entries:
         if e["kind"] != "review":
-            print(f"{e['at'][:16].replace('T', ' ')}  -- {e['kind']}{' until ' + e['until'][:10] if e.get('until') else ''}")
+            until = f" until {e['until'][:10]}" if e.get("until") else ""
+            print(f"{e['at'][:16].replace('T', ' ')}  -- {e['kind']}{until}")
             continue
         verdict = {True: "right", False: "wrong", None: "self-rated"}[e["correct"]]
         interval = f"next in {e['interval_days']:g} d" if e["interval_days"] is not None else ""
@@ -291,7 +299,9 @@ def variant_json(variant) -> dict:
 
 @app.command()
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="[PATH]...", help="Bank files or folders (default: what the other commands load)."),
+    paths: Optional[List[Path]] = typer.Argument(
+        None, metavar="[PATH]...", help="Bank files or folders (default: what the other commands load)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable JSON report."),
     run_code: bool = typer.Option(
         False, "--run-code", help="Run every code_output snippet in a sandbox (bubblewrap) and compare what it prints."

@@ -12,7 +12,9 @@ from dlquiz.cli.app import app, fail
 @app.command()
 def config(
     name: Optional[str] = typer.Argument(None, metavar="[NAME]", help="A setting (dlquiz config lists them)."),
-    value: Optional[str] = typer.Argument(None, metavar="[VALUE]", help="Its new value (omit to show the current one)."),
+    value: Optional[str] = typer.Argument(
+        None, metavar="[VALUE]", help="Its new value (omit to show the current one)."
+    ),
     reset: Optional[str] = typer.Option(
         None, "--reset", metavar="NAME", help="Forget this setting: its default applies again.", show_default=False
     ),

@@ -102,14 +102,18 @@ def unsuspend(
 
 
 @app.command()
-def bury(ids: List[str] = typer.Argument(..., metavar="ID...", help="Question ids."), bank: Optional[List[Path]] = bank_option()) -> None:
+def bury(
+    ids: List[str] = typer.Argument(..., metavar="ID...", help="Question ids."),
+    bank: Optional[List[Path]] = bank_option(),
+) -> None:
     """Hide questions until tomorrow (midnight in your time zone, UTC unless set).
 
     Example:
 
         dlquiz bury softmax-stability
     """
-    from dlquiz.manage import bury as bury_ids, tomorrow
+    from dlquiz.manage import bury as bury_ids
+    from dlquiz.manage import tomorrow
     from dlquiz.store import Store
 
     picked = _pick(ids, None, None, bank)
