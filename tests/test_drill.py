@@ -196,7 +196,7 @@ def test_drill_refuses_a_broken_bank_with_one_line_per_problem(tmp_path):
 
 def test_filters_that_match_nothing_say_so(tmp_path):
     done = run_dlquiz("drill", "--topic", "no-such-topic", cwd=tmp_path, input="")
-    assert done.returncode == 1 and "no question matches" in done.stderr
+    assert done.returncode == 2 and "unknown topic 'no-such-topic'" in done.stderr  # issue 15: named, with the closest
 
 
 def test_nothing_due_says_when_to_come_back(tmp_path, dlquiz_home):
