@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from dlquiz.store import Exam, Store
 
 __all__ = [
-    "WINDOW_DAYS", "MATURE_DAYS", "HEATMAP_WEEKS", "WEAKEST", "UNKNOWN_TOPIC",
+    "WINDOW_DAYS", "MATURE_DAYS", "HEATMAP_WEEKS", "WEAKEST",
     "is_right", "Tally", "tally_by", "TopicFigures", "per_topic", "retrievabilities",
     "card_counts", "due_counts", "forecast", "heatmap_range", "streaks", "weakest", "exam_rows",
     "Stats", "gather",
@@ -36,7 +36,6 @@ WINDOW_DAYS = 30  # accuracy and true retention look at the last 30 local days, 
 MATURE_DAYS = 21  # a review is of a mature question when it came at least this long after the previous one
 HEATMAP_WEEKS = 26  # the calendar shows about six months, whole weeks from Monday
 WEAKEST = 10
-UNKNOWN_TOPIC = "(unknown)"  # questions in the log but no longer in any loaded bank (export only)
 
 
 def is_right(correct: bool | None, rating: int) -> bool:
@@ -58,11 +57,16 @@ class Tally:
         self.right += count if is_right(correct, rating) else 0
 
 
-def tally_by(rows: Iterable[tuple[str, bool | None, int, int]], key: Mapping[str, str]) -> dict[str, Tally]:
-    """Sum ``(question_id, correct, rating, count)`` rows by ``key[question_id]``; ids not in ``key`` are left out."""
+def tally_by(
+    rows: Iterable[tuple[str, bool | None, int, int]], key: Mapping[str, str] | None = None
+) -> dict[str, Tally]:
+    """Sum ``(question_id, correct, rating, count)`` rows by ``key[question_id]`` (by question id
+    when ``key`` is None); ids not in ``key`` are left out."""
     out: dict[str, Tally] = {}
     for qid, correct, rating, count in rows:
-        if qid in key:
+        if key is None:
+            out.setdefault(qid, Tally()).add(correct, rating, count)
+        elif qid in key:
             out.setdefault(key[qid], Tally()).add(correct, rating, count)
     return out
 
@@ -323,12 +327,12 @@ def gather(
     from dlquiz.schedule import DEFAULTS, scheduler_for
 
     scheduler = scheduler_for(store)
-    cards = {qid: card for qid, card in store.cards().items() if qid in topic_of}
+    cards = store.cards(topic_of)
     r = retrievabilities(scheduler, cards, now)
     today = local_date(now, tz)
     window_start = day_start(today - timedelta(days=WINDOW_DAYS - 1), tz)
 
-    per_question = tally_by(store.review_tallies(window_start), {q: q for q in topic_of})
+    per_question = tally_by(store.review_tallies(window_start, topic_of))
     first_review = store.first_review_at(topic_of)
     if first_review is not None:
         history = day_ranges(local_date(first_review, tz), today, tz)
@@ -341,13 +345,9 @@ def gather(
     calendar = day_ranges(first, last, tz)
     counts = store.reviews_in_ranges([(lo, hi) for _, lo, hi in calendar], topic_of) if active else [0] * len(calendar)
 
-    recent = Tally()
-    for t in per_question.values():
-        recent.answered += t.answered
-        recent.right += t.right
-    retention = Tally()
-    for t in tally_by(store.mature_review_tallies(window_start, MATURE_DAYS), {q: "" for q in topic_of}).values():
-        retention = t
+    recent = Tally(sum(t.answered for t in per_question.values()), sum(t.right for t in per_question.values()))
+    mature = tally_by(store.mature_review_tallies(window_start, MATURE_DAYS, topic_of), dict.fromkeys(topic_of, "all"))
+    retention = mature.get("all", Tally())
 
     return Stats(
         now=now,
@@ -365,7 +365,7 @@ def gather(
         recent=recent,
         retention=retention,
         desired_retention=float(store.get_setting("desired_retention", DEFAULTS["desired_retention"])),
-        weakest=weakest(topic_of, r, store.again_counts()),
+        weakest=weakest(topic_of, r, store.again_counts(topic_of)),
         exams=exam_rows(store.exams(), topic_of, tz),
         filters={k: list(v) for k, v in (filters or {}).items()},
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable, Sequence
 
+from dlquiz.figures import is_right
 from dlquiz.grading import Result, grade
 from dlquiz.question import Question
 from dlquiz.schedule import Queue, cram_queue_for, queue_for, rating_for, review_card, scheduler_for
@@ -170,7 +171,7 @@ class DrillSession:
         for answer in self.answers:
             tally = by_topic.setdefault(answer.variant.question.topic, TopicTally())
             tally.answered += 1
-            tally.right += bool(answer.result.correct) if answer.result.correct is not None else answer.review.rating > 1
+            tally.right += is_right(answer.review.correct, answer.review.rating)
         now = self.clock()
         cards = self.store.cards()
         waiting = [c.due for qid, c in cards.items() if qid in self.questions and c.due > now]

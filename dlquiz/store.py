@@ -468,12 +468,17 @@ class Store:
         ).fetchone()
         return self._card_from_row(row) if row else None
 
-    def cards(self) -> dict[str, Card]:
-        """Every question's card, by question id (questions never reviewed have none)."""
-        rows = self.db.execute(
-            "SELECT question_id, card_id, state, step, stability, difficulty, due, last_review "
-            "FROM cards ORDER BY question_id"
-        )
+    def cards(self, question_ids: Collection[str] | None = None) -> dict[str, Card]:
+        """Every question's card (or only those of ``question_ids``), by question id.
+
+        Questions never reviewed have none.
+        """
+        sql = "SELECT question_id, card_id, state, step, stability, difficulty, due, last_review FROM cards"
+        args: tuple[Any, ...] = ()
+        if question_ids is not None:
+            sql += " WHERE question_id IN (SELECT value FROM json_each(?))"
+            args = (json.dumps(sorted(question_ids)),)
+        rows = self.db.execute(sql + " ORDER BY question_id", args)
         return {row[0]: self._card_from_row(row[1:]) for row in rows}
 
     @staticmethod
@@ -626,42 +631,61 @@ class Store:
         ).fetchone()[0]
 
     # aggregates for figures --------------------------------------------------
-    # The store counts; dlquiz.figures decides what the counts mean. Each
-    # query is answered from an index, so a long history stays fast.
+    # The store counts; dlquiz.figures decides what the counts mean. Every
+    # query reads one index range, so a long history stays fast: a few
+    # questions are sought one by one in the question index, many are
+    # filtered while walking the time index (the planner, without
+    # statistics, cannot tell the two cases apart).
 
-    def review_tallies(self, since: datetime | None = None) -> list[tuple[str, bool | None, int, int]]:
-        """``(question_id, correct, rating, count)`` over the reviews at or after ``since`` (all when None)."""
-        sql = "SELECT question_id, correct, rating, COUNT(*) FROM reviews"
-        args: tuple[Any, ...] = ()
-        if since is not None:
-            # Without statistics the planner walks the question index for the
-            # GROUP BY; the time index reads only the window.
-            sql += " INDEXED BY reviews_by_time WHERE reviewed_at >= ?"
-            args = (iso_utc(since),)
-        sql += " GROUP BY question_id, correct, rating"
-        return [(qid, None if c is None else bool(c), rating, n) for qid, c, rating, n in self.db.execute(sql, args)]
+    def _scoped(self, question_ids: Collection[str] | None) -> tuple[str, str, tuple[Any, ...]]:
+        """(index clause, condition on ``r.question_id``, its arguments) for reviews of ``question_ids``."""
+        if question_ids is None:
+            return "INDEXED BY reviews_by_time", "1", ()
+        ids = (json.dumps(sorted(question_ids)),)
+        known = self.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+        if len(question_ids) * 8 <= known:
+            return "INDEXED BY reviews_by_question", "r.question_id IN (SELECT value FROM json_each(?))", ids
+        return "INDEXED BY reviews_by_time", "+r.question_id IN (SELECT value FROM json_each(?))", ids
 
-    def again_counts(self) -> dict[str, int]:
-        """Per question, its drill and exam reviews rated Again (cram never counts)."""
+    def review_tallies(
+        self, since: datetime | None = None, question_ids: Collection[str] | None = None
+    ) -> list[tuple[str, bool | None, int, int]]:
+        """``(question_id, correct, rating, count)`` over the reviews (of ``question_ids``, all when None)
+        at or after ``since`` (ever when None)."""
+        index, scope, args = self._scoped(question_ids)
+        if since is None:
+            index = ""
         rows = self.db.execute(
-            "SELECT question_id, COUNT(*) FROM reviews WHERE rating = 1 AND mode != 'cram' GROUP BY question_id"
+            f"SELECT question_id, correct, rating, COUNT(*) FROM reviews r {index}"
+            f" WHERE r.reviewed_at >= ? AND {scope} GROUP BY question_id, correct, rating",
+            (iso_utc(since) if since else "", *args),
         )
-        return dict(rows.fetchall())
+        return [(qid, None if c is None else bool(c), rating, n) for qid, c, rating, n in rows]
 
     def mature_review_tallies(
-        self, since: datetime, min_interval_days: float
+        self, since: datetime, min_interval_days: float, question_ids: Collection[str] | None = None
     ) -> list[tuple[str, bool | None, int, int]]:
-        """Like ``review_tallies`` for drill and exam reviews at or after ``since`` that came at
-        least ``min_interval_days`` after the question's previous drill or exam review."""
+        """Like ``review_tallies`` for the drill and exam reviews that came at least
+        ``min_interval_days`` after the question's previous drill or exam review."""
+        index, scope, args = self._scoped(question_ids)
         rows = self.db.execute(
-            "SELECT question_id, correct, rating, COUNT(*) FROM reviews r INDEXED BY reviews_by_time"
-            " WHERE r.reviewed_at >= ? AND r.mode != 'cram'"
+            f"SELECT question_id, correct, rating, COUNT(*) FROM reviews r {index}"
+            f" WHERE r.reviewed_at >= ? AND {scope} AND r.mode != 'cram'"
             " AND julianday(r.reviewed_at) - julianday((SELECT MAX(p.reviewed_at) FROM reviews p"
             "   WHERE p.question_id = r.question_id AND p.reviewed_at < r.reviewed_at AND p.mode != 'cram')) >= ?"
             " GROUP BY question_id, correct, rating",
-            (iso_utc(since), float(min_interval_days)),
+            (iso_utc(since), *args, float(min_interval_days)),
         )
         return [(qid, None if c is None else bool(c), rating, n) for qid, c, rating, n in rows]
+
+    def again_counts(self, question_ids: Collection[str]) -> dict[str, int]:
+        """Per question of ``question_ids``, its drill and exam reviews rated Again (cram never counts)."""
+        rows = self.db.execute(
+            "SELECT question_id, COUNT(*) FROM reviews INDEXED BY reviews_again WHERE rating = 1 AND mode != 'cram'"
+            " AND question_id IN (SELECT value FROM json_each(?)) GROUP BY question_id",
+            (json.dumps(sorted(question_ids)),),
+        )
+        return dict(rows.fetchall())
 
     def first_review_at(self, question_ids: Collection[str]) -> datetime | None:
         """When the first review of any of ``question_ids`` was made (None if never)."""
@@ -679,17 +703,15 @@ class Store:
         ``any_only`` stops at the first review of each range (1 or 0): enough
         to know which days were active, without counting a long history.
         """
+        index, scope, args = self._scoped(question_ids)
         count = "EXISTS (SELECT 1" if any_only else "(SELECT COUNT(*)"
-        # "+question_id": walk the time index; the planner would otherwise seek
-        # every id of a large bank in the question index, once per range.
         bounds = json.dumps([[iso_utc(start), iso_utc(end)] for start, end in ranges])
         rows = self.db.execute(
-            f"WITH ids(id) AS (SELECT value FROM json_each(?)),"
-            " ranges(n, lo, hi) AS (SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+            "WITH ranges(n, lo, hi) AS (SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]')"
             "   FROM json_each(?))"
-            f" SELECT {count} FROM reviews r WHERE r.reviewed_at >= ranges.lo AND r.reviewed_at < ranges.hi"
-            "   AND +r.question_id IN ids) FROM ranges ORDER BY n",
-            (json.dumps(sorted(question_ids)), bounds),
+            f" SELECT {count} FROM reviews r {index} WHERE r.reviewed_at >= ranges.lo AND r.reviewed_at < ranges.hi"
+            f"   AND {scope}) FROM ranges ORDER BY n",
+            (bounds, *args),
         )
         return [int(row[0]) for row in rows]
 
