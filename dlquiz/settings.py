@@ -77,7 +77,7 @@ def parse_setting(name: str, text: str) -> Any:
     return value
 
 
-def current(stored: dict) -> dict[str, Any]:
+def current(stored: dict[str, Any]) -> dict[str, Any]:
     """Every setting's value: the stored one, else the default (the system's zone for ``timezone``)."""
     from dlquiz.days import learner_zone, zone_name
 

@@ -28,7 +28,7 @@ import dlquiz.cli  # noqa: F401  (registers the commands)
 from banktools import write_bank
 from dlquiz.cli.app import app
 from dlquiz.days import day_ranges, day_start, local_date, start_of_day
-from dlquiz.figures import is_right, gather, streaks
+from dlquiz.figures import gather, is_right, streaks
 from dlquiz.store import Review, Store
 from dlquiz.ui.stats import render_stats
 
@@ -215,7 +215,7 @@ def test_drill_summary_and_export_count_right_like_stats(store):
 def test_day_boundaries_across_daylight_saving_time():
     assert day_start(date(2026, 3, 8), NY) == utc(2026, 3, 8, 5)  # EST
     assert day_start(date(2026, 3, 9), NY) == utc(2026, 3, 9, 4)  # EDT
-    (day, lo, hi), = day_ranges(date(2026, 3, 8), date(2026, 3, 8), NY)
+    (_, lo, hi), = day_ranges(date(2026, 3, 8), date(2026, 3, 8), NY)
     assert hi - lo == timedelta(hours=23)
     assert local_date(utc(2026, 3, 9, 3, 59), NY) == date(2026, 3, 8)
     assert start_of_day(utc(2026, 3, 9, 3, 59), NY) == utc(2026, 3, 8, 5)
@@ -367,3 +367,38 @@ def test_timezone_defaults_to_the_system_zone(tmp_path, dlquiz_home, monkeypatch
     monkeypatch.setenv("TZ", "Asia/Kolkata")
     done = run(dlquiz_home, "config", "timezone")
     assert done.stdout.startswith("timezone = Asia/Kolkata") and "(the system's)" in done.stdout
+
+
+def test_drill_summary_counts_right_with_the_shared_definition(tmp_path):
+    from dlquiz.grading import LETTERS
+    from dlquiz.loader import load_paths
+    from dlquiz.session import DrillSession
+
+    questions = load_paths([write_bank(tmp_path, BANK)]).questions
+    with Store.open(tmp_path / "drill.db") as drill_store:
+        session = DrillSession.start(drill_store, questions, lambda: NOW, 4)
+        while (variant := session.next_variant()) is not None:
+            qid = variant.question.id
+            if variant.kind == "choice":
+                right = LETTERS[variant.answer[0]]
+                session.answer(variant, right if qid != "c3" else ("b" if right == "a" else "a"), 5000)
+            else:
+                session.answer(variant, "", 5000, {"r1": 1, "r2": 2}[qid])  # Again is not right; Hard is
+        summary = session.summary()
+        assert (summary.answered, summary.right) == (5, 3)
+        assert {t: (s.answered, s.right) for t, s in summary.by_topic.items()} == {"cnn": (3, 2), "rnn": (2, 1)}
+        figures = gather(drill_store, TOPIC_OF, NOW, NY)
+        assert {t.topic: (t.answered, t.right) for t in figures.topics} == {"cnn": (3, 2), "rnn": (2, 1)}
+
+
+def test_import_refuses_an_unknown_time_zone(tmp_path):
+    from dlquiz.errors import StoreError
+    from dlquiz.transfer import export_progress, parse_progress
+
+    with Store.open(tmp_path / "tz.db") as tz_store:
+        tz_store.set_setting("timezone", "Asia/Kolkata")
+        data = export_progress(tz_store, {}, NOW)
+    assert parse_progress(data).settings["timezone"] == "Asia/Kolkata"
+    data["settings"]["timezone"] = "Mars/Olympus"
+    with pytest.raises(StoreError, match="settings.timezone: expected an IANA time zone name"):
+        parse_progress(data)

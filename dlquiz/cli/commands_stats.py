@@ -51,6 +51,8 @@ def stats(
         if name not in known:
             fail(f"unknown topic '{name}'{suggest(name, known)}; dlquiz list shows the topics", 2)
     topic_of = {q.id: q.topic for q in loaded.questions if not topic or q.topic in topic}
+    if not topic_of:
+        fail("no questions loaded (dlquiz list shows the banks)")
     filters = {key: values for key, values in (("topics", list(topic or ())), ("banks", [str(p) for p in bank or ()]))
                if values}
     now = datetime.now(timezone.utc)
