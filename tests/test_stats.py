@@ -250,6 +250,8 @@ def test_renders_within_60_columns_without_colour(store):
     assert "streak    5 days (longest 5)" in text
     assert "62% right of 8 answers, last 30 days" in text
     assert "50% of 2 mature reviews right (target 85%)" in text
+    # Chart lines are never wrapped; these ends show none was cut at 60 columns either.
+    assert "Apr 08" in text and "busiest day 2 review(s)" in text
     for qid in ("c1", "c2", "r1"):
         assert any(line.startswith(qid + " ") for line in lines), qid
     assert "2026-03-05  cnn, rnn" in text and "20:00/30:00" in text

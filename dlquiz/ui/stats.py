@@ -85,8 +85,11 @@ def _overview(console: Console, stats: Stats) -> None:
     _line(console, "accuracy", f"{percent(stats.recent.accuracy)} right of {stats.recent.answered} answers,"
           f" last {WINDOW_DAYS} days")
     r = stats.retention
-    _line(console, "retention", f"{percent(r.accuracy)} of {r.answered} mature reviews right"
-          f" (target {percent(stats.desired_retention)})")
+    target = f"(target {percent(stats.desired_retention)})"
+    if r.answered:
+        _line(console, "retention", f"{percent(r.accuracy)} of {r.answered} mature reviews right {target}")
+    else:
+        _line(console, "retention", f"no mature reviews in the last {WINDOW_DAYS} days {target}")
     console.print(Text(f"{'':10}mature: {MATURE_DAYS}+ days since the last review", style="dim"))
 
 
@@ -108,9 +111,9 @@ def bar_chart(values: Sequence[int], columns: int, rows: int = CHART_ROWS) -> tu
 
 def _forecast(console: Console, stats: Stats, width: int) -> None:
     days = len(stats.forecast)
-    _heading(console, f"due in the next {days} days")
     values = [n for _, n in stats.forecast]
     lines, group = bar_chart(values, width - LABEL)
+    _heading(console, f"due in the next {days} days" + (f" (a bar is {group} days)" if group > 1 else ""))
     top = max((sum(values[i:i + group]) for i in range(0, len(values), group)), default=0)
     for i, line in enumerate(lines):
         label = f"{top:>{LABEL - 2}} " if i == 0 else " " * (LABEL - 1)
@@ -120,8 +123,7 @@ def _forecast(console: Console, stats: Stats, width: int) -> None:
     last = stats.forecast[-1][0]
     left, right = "today", f"{last:%b %d}"
     gap = max(1, len(lines[0]) + 1 - len(left) - len(right))
-    note = f"  (a bar is {group} days)" if group > 1 else ""
-    console.print(Text(" " * LABEL + left + " " * gap + right + note, style="dim"), no_wrap=True)
+    console.print(Text(" " * LABEL + left + " " * gap + right, style="dim"), no_wrap=True)
 
 
 def _heatmap(console: Console, stats: Stats, width: int) -> None:
