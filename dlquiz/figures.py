@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "WINDOW_DAYS", "MATURE_DAYS", "HEATMAP_WEEKS", "WEAKEST",
-    "is_right", "Tally", "tally_by", "TopicFigures", "per_topic", "retrievabilities",
+    "is_right", "Tally", "combined", "tally_by", "TopicFigures", "per_topic", "retrievabilities",
     "card_counts", "due_counts", "forecast", "heatmap_range", "streaks", "weakest", "exam_rows",
     "Stats", "gather",
 ]
@@ -55,6 +55,14 @@ class Tally:
     def add(self, correct: bool | None, rating: int, count: int = 1) -> None:
         self.answered += count
         self.right += count if is_right(correct, rating) else 0
+
+
+def combined(tallies: Iterable[Tally]) -> Tally:
+    total = Tally()
+    for t in tallies:
+        total.answered += t.answered
+        total.right += t.right
+    return total
 
 
 def tally_by(
@@ -345,10 +353,6 @@ def gather(
     calendar = day_ranges(first, last, tz)
     counts = store.reviews_in_ranges([(lo, hi) for _, lo, hi in calendar], topic_of) if active else [0] * len(calendar)
 
-    recent = Tally(sum(t.answered for t in per_question.values()), sum(t.right for t in per_question.values()))
-    mature = tally_by(store.mature_review_tallies(window_start, MATURE_DAYS, topic_of), dict.fromkeys(topic_of, "all"))
-    retention = mature.get("all", Tally())
-
     return Stats(
         now=now,
         tz=tz,
@@ -362,8 +366,8 @@ def gather(
         longest_streak=longest,
         first_review=first_review,
         topics=per_topic(topic_of, cards, r, per_question, now),
-        recent=recent,
-        retention=retention,
+        recent=combined(per_question.values()),
+        retention=combined(tally_by(store.mature_review_tallies(window_start, MATURE_DAYS, topic_of)).values()),
         desired_retention=float(store.get_setting("desired_retention", DEFAULTS["desired_retention"])),
         weakest=weakest(topic_of, r, store.again_counts(topic_of)),
         exams=exam_rows(store.exams(), topic_of, tz),

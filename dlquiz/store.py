@@ -653,12 +653,14 @@ class Store:
         """``(question_id, correct, rating, count)`` over the reviews (of ``question_ids``, all when None)
         at or after ``since`` (ever when None)."""
         index, scope, args = self._scoped(question_ids)
-        if since is None:
-            index = ""
+        if since is not None:
+            scope, args = f"r.reviewed_at >= ? AND {scope}", (iso_utc(since), *args)
+        else:
+            index = ""  # the whole log: let SQLite choose
         rows = self.db.execute(
             f"SELECT question_id, correct, rating, COUNT(*) FROM reviews r {index}"
-            f" WHERE r.reviewed_at >= ? AND {scope} GROUP BY question_id, correct, rating",
-            (iso_utc(since) if since else "", *args),
+            f" WHERE {scope} GROUP BY question_id, correct, rating",
+            args,
         )
         return [(qid, None if c is None else bool(c), rating, n) for qid, c, rating, n in rows]
 
