@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dlquiz.days import learner_zone, zone_name, zone_named
 from dlquiz.errors import DlquizError
 from dlquiz.schedule import DEFAULTS
 
@@ -31,13 +32,13 @@ class Setting:
     def accepts(self, value: object) -> bool:
         """Is ``value`` (from JSON or parsed text) a valid value of this setting?"""
         if self.kind is str:
-            from dlquiz.days import zone_named
-
-            try:
-                zone_named(value)  # type: ignore[arg-type]
-            except (DlquizError, TypeError):
+            if not isinstance(value, str):
                 return False
-            return isinstance(value, str)
+            try:
+                zone_named(value)
+            except DlquizError:
+                return False
+            return True
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return False
         if self.kind is int and not isinstance(value, int):
@@ -65,8 +66,6 @@ def parse_setting(name: str, text: str) -> Any:
     if setting is None:
         raise DlquizError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
     if setting.kind is str:
-        from dlquiz.days import zone_named
-
         return zone_named(text).key  # its own one-line error names the zone
     try:
         value = setting.kind(text)
@@ -79,8 +78,6 @@ def parse_setting(name: str, text: str) -> Any:
 
 def current(stored: dict[str, Any]) -> dict[str, Any]:
     """Every setting's value: the stored one, else the default (the system's zone for ``timezone``)."""
-    from dlquiz.days import learner_zone, zone_name
-
     values: dict[str, Any] = {name: stored.get(name, DEFAULTS[name]) for name in DEFAULTS}
     values[TIMEZONE] = zone_name(learner_zone(stored.get(TIMEZONE)))
     return values

@@ -47,10 +47,10 @@ def config(
             parse_setting(name, "")  # raises the unknown-setting error
         with Store.open() as store:
             stored = store.settings()
+        values = current(stored)
     except DlquizError as error:
         bad_value = any(word in str(error) for word in ("setting", "must be", "time zone"))
         fail(str(error), 2 if bad_value else 1)
-    values = current(stored)
     for key, setting in SETTINGS.items():
         if name is None or key == name:
             note = " (the system's)" if key == TIMEZONE and key not in stored else ""
