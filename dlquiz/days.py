@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dlquiz.errors import DlquizError
 
-__all__ = ["zone_named", "system_zone", "learner_zone", "zone_name", "local_date", "day_start", "start_of_day", "day_ranges"]
+__all__ = [
+    "day_ranges", "day_start", "learner_zone", "local_date", "start_of_day", "system_zone", "zone_name", "zone_named",
+]
 
 
 def zone_named(name: str) -> ZoneInfo:

@@ -63,7 +63,7 @@ def populate(store: Store) -> None:
     add(store, "c2", utc(2026, 3, 9, 3, 30), False, 1)  # Mar 8 (23:30 EDT): 22.4 days after Feb 14: mature, wrong
     add(store, "c2", utc(2026, 3, 9, 4, 10), True, 3)   # Mar 9 (00:10 EDT)
     add(store, "r1", utc(2026, 3, 10, 0), None, 2)      # Mar 9 (20:00 EDT), self-rated Hard: right
-    add(store, "c1", utc(2026, 3, 10, 13, 30), True, 3)  # Mar 10: 27.9 days after Feb 10 (the cram one skipped): mature, right
+    add(store, "c1", utc(2026, 3, 10, 13, 30), True, 3)  # Mar 10: 27.9 days after Feb 10 (cram skipped): mature, right
     # Cards chosen so that retrievability is known by hand: FSRS's stability
     # is the time after which recall falls to 90%, so t = S gives 0.9, t = 0 gives 1.
     store.put_card("c1", card(State.Review, 10, NOW - timedelta(days=10), NOW - timedelta(hours=1)))  # due now
@@ -143,7 +143,8 @@ def test_true_retention_counts_mature_reviews(figures):
 
 def test_weakest_lowest_retrievability_then_most_lapses(figures):
     # c1 and c2 tie at 0.9; c2 has a lapse (its Again on Mar 8), c1's Again was cram.
-    assert [(w.id, w.topic, w.lapses) for w in figures.weakest] == [("c2", "cnn", 1), ("c1", "cnn", 0), ("r1", "rnn", 1)]
+    expected = [("c2", "cnn", 1), ("c1", "cnn", 0), ("r1", "rnn", 1)]
+    assert [(w.id, w.topic, w.lapses) for w in figures.weakest] == expected
     assert [w.retrievability for w in figures.weakest] == pytest.approx([0.9, 0.9, 1.0])
 
 
