@@ -691,11 +691,12 @@ class Store:
 
     def first_review_at(self, question_ids: Collection[str]) -> datetime | None:
         """When the first review of any of ``question_ids`` was made (None if never)."""
+        index, scope, args = self._scoped(question_ids)
+        # ORDER BY ... LIMIT 1, not MIN(): on the time index it stops at the first match.
         row = self.db.execute(
-            "SELECT MIN(reviewed_at) FROM reviews WHERE question_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(question_ids)),),
+            f"SELECT r.reviewed_at FROM reviews r {index} WHERE {scope} ORDER BY r.reviewed_at LIMIT 1", args
         ).fetchone()
-        return parse_utc(row[0]) if row[0] else None
+        return parse_utc(row[0]) if row else None
 
     def reviews_in_ranges(
         self, ranges: Sequence[tuple[datetime, datetime]], question_ids: Collection[str], *, any_only: bool = False
