@@ -405,3 +405,14 @@ def test_import_refuses_an_unknown_time_zone(tmp_path):
     data["settings"]["timezone"] = "Mars/Olympus"
     with pytest.raises(StoreError, match="settings.timezone: expected an IANA time zone name"):
         parse_progress(data)
+
+
+def test_both_index_paths_give_the_same_figures(store):
+    # Few questions of many are sought in the question index, many in the time index:
+    # 60 more cards elsewhere make TOPIC_OF's five questions "few".
+    wide = gather(store, TOPIC_OF, NOW, NY).to_json()
+    for n in range(60):
+        store.put_card(f"other-{n}", card(State.Review, 1, NOW, NOW))
+    index, _, _ = store._scoped(TOPIC_OF)
+    assert index == "INDEXED BY reviews_by_question"
+    assert gather(store, TOPIC_OF, NOW, NY).to_json() == wide
