@@ -246,7 +246,7 @@ def test_renders_within_60_columns_without_colour(store):
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 60, [line for line in lines if len(line) > 60]
     assert "\x1b[" not in text
-    assert "questions 5: 2 new · 1 learning · 2 review · 0 suspended" in text
+    assert "questions 5 in 2 topic(s)\n          2 new · 1 learning · 2 review · 0 suspended\n" in text
     assert "due       1 now · 1 later today · 1 tomorrow" in text
     assert "streak    5 days (longest 5)" in text
     assert "62% right of 8 answers, last 30 days" in text

@@ -77,8 +77,8 @@ def _line(console: Console, label: str, text: str) -> None:
 def _overview(console: Console, stats: Stats) -> None:
     c, d = stats.counts, stats.due
     console.print()
-    _line(console, "questions", f"{stats.total}: {c['new']} new · {c['learning']} learning · {c['review']} review"
-          f" · {c['suspended']} suspended")
+    _line(console, "questions", f"{stats.total} in {len(stats.topics)} topic(s)")
+    _line(console, "", f"{c['new']} new · {c['learning']} learning · {c['review']} review · {c['suspended']} suspended")
     _line(console, "due", f"{d['now']} now · {d['later_today']} later today · {d['tomorrow']} tomorrow")
     days = "day" if stats.current_streak == 1 else "days"
     _line(console, "streak", f"{stats.current_streak} {days} (longest {stats.longest_streak})")
