@@ -93,8 +93,11 @@ def _overview(console: Console, stats: Stats) -> None:
     console.print(Text(f"{'':10}mature: {MATURE_DAYS}+ days since the last review", style="dim"))
 
 
-def bar_chart(values: Sequence[int], columns: int, rows: int = CHART_ROWS) -> tuple[list[str], int]:
-    """Vertical bars, one column per ``ceil(len(values) / columns)`` values summed; (lines top first, group size)."""
+def bar_chart(values: Sequence[int], columns: int, rows: int = CHART_ROWS) -> tuple[list[str], int, int]:
+    """Vertical bars, one column per ``ceil(len(values) / columns)`` values summed.
+
+    Returns the lines (top first), the group size and the tallest bar's value.
+    """
     group = max(1, math.ceil(len(values) / max(1, columns)))
     sums = [sum(values[i:i + group]) for i in range(0, len(values), group)]
     top = max(sums, default=0)
@@ -106,15 +109,14 @@ def bar_chart(values: Sequence[int], columns: int, rows: int = CHART_ROWS) -> tu
             fill = min(8, max(0, eighths - (rows - 1 - row) * 8))
             cells.append(BARS[fill])
         lines.append("".join(cells))
-    return lines, group
+    return lines, group, top
 
 
 def _forecast(console: Console, stats: Stats, width: int) -> None:
     days = len(stats.forecast)
     values = [n for _, n in stats.forecast]
-    lines, group = bar_chart(values, width - LABEL)
+    lines, group, top = bar_chart(values, width - LABEL)
     _heading(console, f"due in the next {days} days" + (f" (a bar is {group} days)" if group > 1 else ""))
-    top = max((sum(values[i:i + group]) for i in range(0, len(values), group)), default=0)
     for i, line in enumerate(lines):
         label = f"{top:>{LABEL - 2}} " if i == 0 else " " * (LABEL - 1)
         console.print(Text.assemble((label, "dim"), ("│", "dim"), line), no_wrap=True)
