@@ -416,3 +416,10 @@ def test_both_index_paths_give_the_same_figures(store):
     index, _, _ = store._scoped(TOPIC_OF)
     assert index == "INDEXED BY reviews_by_question"
     assert gather(store, TOPIC_OF, NOW, NY).to_json() == wide
+
+
+def test_bar_chart_groups_days_that_do_not_fit():
+    from dlquiz.ui.stats import bar_chart
+
+    assert bar_chart([1, 0, 2, 4], 2, rows=1) == (["▂█"], 2, 6)  # two days a bar: 1 and 6, in eighths of 6
+    assert bar_chart([0, 8], 10, rows=2) == ([" █", " █"], 1, 8)
