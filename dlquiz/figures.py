@@ -13,6 +13,7 @@ local days (``dlquiz.days``).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from fsrs import Card, Rating, Scheduler, State
 
 from dlquiz.days import day_ranges, day_start, local_date, zone_name
+from dlquiz.store import iso_utc, parse_utc
 
 if TYPE_CHECKING:
     from dlquiz.store import Exam, Store
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "WINDOW_DAYS", "MATURE_DAYS", "HEATMAP_WEEKS", "WEAKEST",
     "is_right", "Tally", "combined", "tally_by", "TopicFigures", "per_topic", "retrievabilities",
-    "card_counts", "due_counts", "forecast", "heatmap_range", "streaks", "weakest", "exam_rows",
+    "card_counts", "due_counts", "forecast", "per_day", "heatmap_range", "streaks", "weakest", "exam_rows",
     "Stats", "gather",
 ]
 
@@ -36,6 +38,7 @@ WINDOW_DAYS = 30  # accuracy and true retention look at the last 30 local days, 
 MATURE_DAYS = 21  # a review is of a mature question when it came at least this long after the previous one
 HEATMAP_WEEKS = 26  # the calendar shows about six months, whole weeks from Monday
 WEAKEST = 10
+FEW_REVIEWS = 50_000  # up to this many reviews in scope, days are counted in Python from their times
 
 
 def is_right(correct: bool | None, rating: int) -> bool:
@@ -169,6 +172,20 @@ def forecast(cards: Iterable[Card], now: datetime, tz: tzinfo, days: int) -> lis
         if day in counts:
             counts[day] += 1
     return list(counts.items())
+
+
+def per_day(times: Iterable[str], days: Sequence[tuple[date, datetime, datetime]]) -> list[int]:
+    """How many of ``times`` (ISO text as the store keeps it) fall in each of ``days`` (consecutive, from
+    ``day_ranges``). Fixed-width UTC text sorts as time does, so text bounds bisect it."""
+    if not days:
+        return []
+    starts = [iso_utc(start) for _, start, _ in days]
+    end = iso_utc(days[-1][2])
+    counts = [0] * len(days)
+    for t in times:
+        if starts[0] <= t < end:
+            counts[bisect_right(starts, t) - 1] += 1
+    return counts
 
 
 def heatmap_range(today: date) -> tuple[date, date]:
@@ -341,17 +358,20 @@ def gather(
     window_start = day_start(today - timedelta(days=WINDOW_DAYS - 1), tz)
 
     per_question = tally_by(store.review_tallies(window_start, topic_of))
-    first_review = store.first_review_at(topic_of)
-    if first_review is not None:
-        history = day_ranges(local_date(first_review, tz), today, tz)
-        active_flags = store.reviews_in_ranges([(lo, hi) for _, lo, hi in history], topic_of, any_only=True)
-        active = {d for (d, _, _), flag in zip(history, active_flags) if flag}
+    calendar = day_ranges(*heatmap_range(today), tz)
+    # A modest history is binned here; a long one is counted day by day in SQL.
+    times = store.review_times(topic_of, FEW_REVIEWS)
+    if times is not None:
+        first_review = parse_utc(min(times)) if times else None
     else:
-        active = set()
-    current, longest = streaks(active, today)
-    first, last = heatmap_range(today)
-    calendar = day_ranges(first, last, tz)
-    counts = store.reviews_in_ranges([(lo, hi) for _, lo, hi in calendar], topic_of) if active else [0] * len(calendar)
+        first_review = store.first_review_at(topic_of)
+    history = day_ranges(local_date(first_review, tz), today, tz) if first_review else []
+    if times is not None:
+        active_flags, counts = per_day(times, history), per_day(times, calendar)
+    else:
+        active_flags = store.reviews_in_ranges([(lo, hi) for _, lo, hi in history], topic_of, any_only=True)
+        counts = store.reviews_in_ranges([(lo, hi) for _, lo, hi in calendar], topic_of)
+    current, longest = streaks({d for (d, _, _), n in zip(history, active_flags) if n}, today)
 
     return Stats(
         now=now,
