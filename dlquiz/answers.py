@@ -24,6 +24,9 @@ _DASHES = str.maketrans({c: "-" for c in "\u2212\u2010\u2011\u2012\u2013\u2014\u
 # Thousands separators: comma, space, no-break space, narrow no-break space, thin space.
 _SEPARATORS = ", \u00a0\u202f\u2009"
 
+# Whole numbers longer than this cannot be compared as floats (1e308 is the largest).
+_MAX_INT_DIGITS = 308
+
 _EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
 _PLAIN = rf"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+){_EXPONENT}"
 _GROUPED = rf"[+-]?[0-9]{{1,3}}(?P<sep>[{_SEPARATORS}])[0-9]{{3}}(?:(?P=sep)[0-9]{{3}})*(?:\.[0-9]*)?{_EXPONENT}"
@@ -149,6 +152,8 @@ def _single(s: str, whole: str, hint: str, grouped: bool) -> int | float:
     else:
         raise AnswerFormatError(f"cannot read {_show(whole)} as a number", hint)
     if _INT_RE.fullmatch(digits):
+        if len(digits.lstrip("+-0")) > _MAX_INT_DIGITS:
+            raise AnswerFormatError(f"{_show(whole)} is too large", hint)
         return int(digits)
     return _finite(float(digits), whole, hint)
 

@@ -287,6 +287,8 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
         raise reader.error("a template's answer is computed by its solver: remove 'answer'", "answer")
     if not is_template and answer is None:
         raise reader.error("a numeric question needs 'params' (a template) or a stated 'answer' (static)")
+    if isinstance(answer, list) and not _is_numeric_value(answer):
+        raise reader.error("'answer' must be a number, a list of numbers or a list of rows of numbers", "answer")
     for key in ("derive", "constraints"):
         if not is_template and key in reader.raw:
             raise reader.error(f"'{key}' works on template params; a static question has none", key)
@@ -309,8 +311,6 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
         _parse_distractor(reader, item, number, expr, known | {"answer"}, accepted)
         for number, item in enumerate(reader.get("distractors", list, []), start=1)
     )
-    if distractors and present != "mcq":
-        raise reader.error("distractors are only used with 'present: mcq'", "distractors")
     return NumericQuestion(
         **common,
         solver=solver_name,
@@ -496,3 +496,10 @@ def _parse_recall(reader: _Reader, common: dict[str, Any]) -> RecallQuestion:
 
 
 _PARSERS = {"mcq": _parse_mcq, "numeric": _parse_numeric, "code_output": _parse_code, "recall": _parse_recall}
+
+
+def _is_numeric_value(value: Any, depth: int = 0) -> bool:
+    """A number, a vector of numbers or a matrix of them (booleans are not numbers here)."""
+    if isinstance(value, list):
+        return depth < 2 and bool(value) and all(_is_numeric_value(v, depth + 1) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -13,11 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from dlquiz.expr import Budget
 from dlquiz.grading import matches, normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
-from dlquiz.variants import Variant, VariantError, instantiate
+from dlquiz.variants import CHECK_STEPS, Variant, VariantError, instantiate, wrong_mistakes
 
 SAMPLES = 50
 MIN_VARIANTS = 5
@@ -42,29 +43,34 @@ def _where(question: Question, message: str) -> str:
     return f"{question.where}: {question.id}: {message}"
 
 
-def check_bank(bank: Bank, *, samples: int = SAMPLES, run_code: bool = False, timeout: float | None = None) -> Report:
+def check_bank(
+    bank: Bank, *, samples: int = SAMPLES, run_code: bool = False, unsandboxed: bool = False, timeout: float | None = None
+) -> Report:
     report = Report(questions=len(bank.questions), by_type=bank.by_type())
     report.errors.extend(str(e) for e in bank.errors)
     for question in bank.questions:
         if isinstance(question, NumericQuestion):
             report.errors.extend(check_numeric(question, samples))
+            report.warnings.extend(
+                _where(question, f"distractor {n} has no 'why': a learner who makes this mistake is not told which it is")
+                for n, d in enumerate(question.distractors, start=1) if not d.why.strip()
+            )
         if not question.explanation and question.type != "recall":
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
     if run_code:
-        report.errors.extend(check_code([q for q in bank.questions if isinstance(q, CodeQuestion)], timeout))
+        report.errors.extend(check_code([q for q in bank.questions if isinstance(q, CodeQuestion)], timeout, unsandboxed=unsandboxed))
     return report
 
 
 def check_numeric(question: NumericQuestion, samples: int = SAMPLES) -> list[str]:
+    budget = Budget(CHECK_STEPS)  # one budget for all the draws: a heavy template fails fast, not 50 times over
+    try:
+        variants = [instantiate(question, seed, budget) for seed in range(samples if question.is_template else 1)]
+    except VariantError as error:
+        return [str(error)]  # one line per question: the first failure says enough
+    errors = _check_distractors(question, variants)
     if not question.is_template:
-        return _check_static(question)
-    variants: list[Variant] = []
-    for seed in range(samples):
-        try:
-            variants.append(instantiate(question, seed))
-        except VariantError as error:
-            return [str(error)]  # one line per question: the first failure says enough
-    errors = []
+        return _check_static(question, variants[0]) + errors
     distinct = len({v.prompt for v in variants})
     if distinct < MIN_VARIANTS:
         errors.append(_where(question, f"only {distinct} distinct variant(s) in {samples} draws (at least {MIN_VARIANTS} wanted): widen the params"))
@@ -101,24 +107,30 @@ def hidden_inputs(question: NumericQuestion, variants: list[Variant]) -> list[st
     return hidden
 
 
-def _check_static(question: NumericQuestion) -> list[str]:
-    try:
-        variant = instantiate(question, 0)
-    except VariantError as error:
-        return [str(error)]
+def _check_distractors(question: NumericQuestion, variants: list[Variant]) -> list[str]:
+    """A mistake that never gives a wrong answer (it fails, or equals the answer, every time) is a bank bug."""
+    useful = {id(d) for v in variants for d, _ in wrong_mistakes(v)}
+    return [
+        _where(question, f"distractor {n} ({d.why or 'no why'}) never differs from the answer in {len(variants)} variant(s): "
+                         "it equals it or fails for every draw")
+        for n, d in enumerate(question.distractors, start=1) if id(d) not in useful
+    ]
+
+
+def _check_static(question: NumericQuestion, variant: Variant) -> list[str]:
     computed = variant.number_answer if variant.kind == "choice" else variant.answer
     if not matches(question.answer, computed, question.tolerance):
         return [_where(question, f"stated answer {format_value(question.answer)} differs from the solver's {format_value(computed)}")]
     return []
 
 
-def check_code(questions: list[CodeQuestion], timeout: float | None = None) -> list[str]:
+def check_code(questions: list[CodeQuestion], timeout: float | None = None, *, unsandboxed: bool = False) -> list[str]:
     from dlquiz.coderun import DEFAULT_TIMEOUT, run_snippet
 
     def one(question: CodeQuestion) -> str | None:
         if question.language != "python":
             return _where(question, f"--run-code runs Python only; a '{question.language}' snippet cannot be verified")
-        result = run_snippet(question.code, timeout or DEFAULT_TIMEOUT)
+        result = run_snippet(question.code, timeout or DEFAULT_TIMEOUT, unsandboxed=unsandboxed)
         if result.error:
             return _where(question, f"code {result.error}")
         if not outputs_match(result.stdout, question.output, question.tolerance):

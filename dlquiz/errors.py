@@ -30,6 +30,9 @@ class StoreError(DlquizError):
     """The progress database or an import file cannot be used."""
 
 
+MAX_MESSAGE = 400  # characters of a bank error's message: an echoed value must not flood the terminal
+
+
 class BankError(DlquizError):
     """A problem in a question bank, located as ``file:line: question-id: message``."""
 
@@ -45,5 +48,6 @@ class BankError(DlquizError):
         if self.line is not None:
             where += f":{self.line}"
         who = f" {self.qid}:" if self.qid else ""
+        message = self.message if len(self.message) <= MAX_MESSAGE else self.message[:MAX_MESSAGE] + "…"
         # One line, always: a newline typed into an id or a value must not break it.
-        return f"{where}:{who} {self.message}".replace("\r", "\\r").replace("\n", "\\n")
+        return f"{where}:{who} {message}".replace("\r", "\\r").replace("\n", "\\n")

@@ -18,11 +18,12 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
-from dlquiz.errors import ExprError
+from dlquiz.errors import DlquizError, ExprError
 
 Value = Union[int, float, bool, str, list]
+T = TypeVar("T")
 
 MAX_TEXT = 500
 MAX_NODES = 200
@@ -95,6 +96,42 @@ _REFUSED: dict[type, str] = {
 }
 
 
+class BudgetExceeded(DlquizError):
+    """A template spent its evaluation steps: never a reason to reject one draw and try another."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"evaluating it takes more than {limit:,} steps")
+        self.limit = limit
+
+
+class Budget:
+    """Evaluation steps that expressions may spend, shared by every draw it is passed to.
+
+    Steps, not seconds, so a bank is accepted or refused the same way on every
+    machine: a node evaluated costs one, a list value read costs its length.
+    """
+
+    def __init__(self, steps: int) -> None:
+        self.limit = steps
+        self.left = steps
+
+    def spend(self, steps: int) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise BudgetExceeded(self.limit)
+
+
+class _Unlimited(Budget):
+    def __init__(self) -> None:
+        super().__init__(0)
+
+    def spend(self, steps: int) -> None:
+        pass
+
+
+UNLIMITED: Budget = _Unlimited()
+
+
 @dataclass(frozen=True)
 class Expr:
     """A parsed, validated expression. ``names`` are the variables it reads (not function names)."""
@@ -104,18 +141,39 @@ class Expr:
     _tree: ast.expr | None = field(default=None, repr=False, compare=False)
     _constant: Any = field(default=None, repr=False, compare=False)
 
-    def evaluate(self, env: Mapping[str, Any]) -> Value:
-        """The value of the expression with ``env`` giving its names; raises ExprError only."""
+    def evaluate(self, env: Mapping[str, Any], budget: Budget = UNLIMITED) -> Value:
+        """The value of the expression with ``env`` giving its names.
+
+        Raises ExprError, or BudgetExceeded when ``budget`` runs out.
+        """
         if self._tree is None:
             return _copy(self._constant)
+        if self._tree is _UNPARSED:
+            object.__setattr__(self, "_tree", _compile_text(self.text)._tree)
         try:
-            return _Evaluator(self.text, env).eval(self._tree)
+            return _Evaluator(self.text, env, budget).eval(self._tree)  # type: ignore[arg-type]
         except ExprError:
             raise
         # Every check below is explicit; this is the backstop that keeps the promise
         # "ExprError only" should some corner of Python arithmetic surprise us.
         except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError) as error:
             raise ExprError(f"cannot evaluate {_quote(self.text)}: {error}") from None
+
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (by the bank cache) as its text: a syntax tree is slow to unpickle and
+        # quick to rebuild, and only expressions that passed checking are ever cached.
+        if self._tree is None:
+            return (Expr, (self.text, self.names, None, self._constant))
+        return (_unparsed, (self.text, self.names))
+
+
+# A tree not yet parsed from an expression's (already checked) text.
+_UNPARSED: Any = ast.Pass()
+
+
+def _unparsed(text: str, names: frozenset[str]) -> Expr:
+    return Expr(text=text, names=names, _tree=_UNPARSED)
 
 
 def compile_expr(source: str | int | float | bool | list | Expr) -> Expr:
@@ -270,14 +328,16 @@ def _check_literal(value: Any) -> None:
 class _Evaluator:
     """Interprets a checked tree. Every value it produces passes :meth:`bounded`."""
 
-    def __init__(self, text: str, env: Mapping[str, Any]) -> None:
+    def __init__(self, text: str, env: Mapping[str, Any], budget: Budget) -> None:
         self.text = text
         self.env = env
+        self.budget = budget
 
     def where(self, node: ast.AST) -> str:
         return _quote(_segment(self.text, node) or self.text)
 
     def eval(self, node: ast.AST) -> Value:
+        self.budget.spend(1)
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
@@ -313,7 +373,10 @@ class _Evaluator:
             raise ExprError(f"unknown name '{name}'") from None
         except Exception:  # noqa: BLE001 - an odd Mapping must not leak its errors
             raise ExprError(f"cannot read name '{name}'") from None
-        return _env_value(name, value)
+        copied = _env_value(name, value)
+        if isinstance(copied, list):
+            self.budget.spend(_leaves(copied))
+        return copied
 
     def bounded(self, value: Any, node: ast.AST) -> int | float:
         if isinstance(value, bool):
@@ -563,17 +626,22 @@ class Template:
 
     def render(self, values: Mapping[str, str]) -> str:
         """The text with each placeholder replaced by its already-formatted value."""
-        out: list[str] = []
+        pieces = self.pieces(values)
+        for piece in pieces:
+            if not isinstance(piece, str):
+                raise ExprError(f"a placeholder value must be text, not {type(piece).__name__}")
+        return "".join(pieces)  # type: ignore[arg-type]  # checked above
+
+    def pieces(self, values: Mapping[str, T]) -> list[str | T]:
+        """Literal text and the placeholders' values in order, for callers that lay values out."""
+        out: list[str | T] = []
         for literal, name in self._parts:
             out.append(literal)
             if name is not None:
                 if name not in values:
                     raise ExprError(f"no value for placeholder '{{{name}}}'")
-                value = values[name]
-                if not isinstance(value, str):
-                    raise ExprError(f"value for placeholder '{{{name}}}' must be text, not {type(value).__name__}")
-                out.append(value)
-        return "".join(out)
+                out.append(values[name])
+        return out
 
 
 def parse_template(text: str) -> Template:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.numfmt import format_value, is_matrix
 from dlquiz.question import Tolerance
-from dlquiz.variants import Variant, with_unit
+from dlquiz.variants import Variant, diagnosis_text, with_unit, wrong_mistakes
 
 DEFAULT_RTOL = 0.01  # interview arithmetic: within 1% unless the question says otherwise
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -27,6 +27,7 @@ class Result:
     given: str
     expected: str  # the right answer, formatted for a person
     detail: str = ""  # which entries are off, or the feedback of the chosen options
+    diagnosis: str | None = None  # a wrong answer that a named common mistake gives: which mistake
 
 
 def round_sig(x: float, digits: int) -> float:
@@ -92,7 +93,19 @@ def _grade_choice(variant: Variant, text: str) -> Result:
     chosen = parse_letters(text, len(variant.options), multi=variant.multi)
     correct = tuple(sorted(chosen)) == tuple(sorted(variant.answer))
     feedback = [f"{LETTERS[i]}) {variant.options[i].feedback}" for i in chosen if variant.options[i].feedback]
-    return Result(correct, text, expected_text(variant), "\n".join(feedback))
+    diagnosis = None
+    if not correct and variant.number_answer is not None:  # a numeric question shown as choices
+        texts = {variant.options[i].text for i in chosen}
+        diagnosis = _diagnose(variant, lambda value: with_unit(format_value(value), variant.unit) in texts)
+    return Result(correct, text, expected_text(variant), "\n".join(feedback), diagnosis)
+
+
+def _diagnose(variant: Variant, gives: Callable[[Any], bool]) -> str | None:
+    """The first named mistake (in bank order) that ``gives`` the learner's answer."""
+    for distractor, value in wrong_mistakes(variant):
+        if distractor.why and gives(value):
+            return diagnosis_text(value, distractor.why, variant.unit)
+    return None
 
 
 def _grade_number(variant: Variant, text: str) -> Result:
@@ -103,8 +116,10 @@ def _grade_number(variant: Variant, text: str) -> Result:
         given = parse_vector(text, length=len(answer))
     else:
         given = parse_number(text, percent=variant.unit == "%")
+    correct = matches(given, answer, variant.tolerance)
+    diagnosis = None if correct else _diagnose(variant, lambda value: matches(given, value, variant.tolerance))
     if not isinstance(answer, list):
-        return Result(matches(given, answer, variant.tolerance), text, expected_text(variant))
+        return Result(correct, text, expected_text(variant), diagnosis=diagnosis)
     flat_given, flat_answer = _flat(given), _flat(answer)
     off = [i for i, (g, a) in enumerate(zip(flat_given, flat_answer)) if not close(float(g), a, variant.tolerance)]
     detail = ""
@@ -115,7 +130,7 @@ def _grade_number(variant: Variant, text: str) -> Result:
         else:
             names = [f"entry {i + 1}" for i in off]
         detail = "off: " + ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
-    return Result(not off, text, expected_text(variant), detail)
+    return Result(correct, text, expected_text(variant), detail, diagnosis)
 
 
 def normalize_output(text: str) -> str:

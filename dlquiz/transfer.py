@@ -17,7 +17,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +116,34 @@ class Progress:
     exams: list[Exam]
 
 
+# An import file is read whole; past this size it is refused before reading.
+MAX_IMPORT_BYTES = 1 << 30
+# Integers beyond SQLite's 64-bit range cannot be stored.
+_MAX_INT = 2**63 - 1
+# Dates outside this window are nonsense for a review or an exam: before dlquiz
+# existed, or after the moment of import (a day of clock skew allowed).
+_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_SKEW = timedelta(days=1)
+MAX_DURATION_MS = 24 * 3600 * 1000
+
+
 def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    return isinstance(v, int) and not isinstance(v, bool) and -_MAX_INT <= v <= _MAX_INT
+
+
+def _is_text(v: Any) -> bool:
+    """A string SQLite can store: UTF-8 encodable (JSON can carry lone surrogates)."""
+    if not isinstance(v, str):
+        return False
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_id(v: Any) -> bool:
+    return _is_text(v) and v != "" and len(v) <= 200
 
 
 def _is_number(v: Any) -> bool:
@@ -139,18 +165,31 @@ def _field(obj: dict, key: str, where: str, check, expected: str, *, optional: b
     if value is None and optional:
         return None
     if not check(value):
-        raise _bad(_at(where, key), f"expected {expected}, got {json.dumps(value)[:40]}")
+        raise _bad(_at(where, key), f"expected {expected}, got {_show(value)}")
     return value
 
 
-def _time(obj: dict, key: str, where: str, *, optional: bool = False) -> datetime | None:
-    text = _field(obj, key, where, lambda v: isinstance(v, str), "a date-time string", optional=optional)
+def _show(value: Any) -> str:
+    try:
+        return json.dumps(value)[:40]
+    except (ValueError, RecursionError):  # a huge integer or a deep nest: name its kind only
+        return type(value).__name__
+
+
+def _time(
+    obj: dict, key: str, where: str, *, optional: bool = False, before: datetime | None = None
+) -> datetime | None:
+    """A date-time field; with ``before``, it must lie between 2000 and that time (plus a day of skew)."""
+    text = _field(obj, key, where, _is_text, "a date-time string", optional=optional)
     if text is None:
         return None
     try:
-        return parse_utc(text)
-    except ValueError:
-        raise _bad(_at(where, key), f"expected an ISO 8601 date-time with UTC offset, got {text!r}") from None
+        value = parse_utc(text)
+    except (ValueError, OverflowError):
+        raise _bad(_at(where, key), f"expected an ISO 8601 date-time with UTC offset, got {text[:40]!r}") from None
+    if before is not None and not _EARLIEST <= value <= before + _SKEW:
+        raise _bad(_at(where, key), f"{text[:40]!r} is not between 2000 and now")
+    return value
 
 
 def _object(value: Any, where: str) -> dict:
@@ -176,40 +215,55 @@ def _check_card(card: Any, where: str) -> None:
     _time(card, "last_review", where, optional=True)
 
 
-def _parse_exam(raw: Any, where: str) -> Exam:
+def _parse_exam(raw: Any, where: str, now: datetime) -> Exam:
     raw = _object(raw, where)
+    started = _time(raw, "started_at", where, before=now)
+    finished = _time(raw, "finished_at", where, optional=True, before=now)
+    if started is not None and finished is not None and finished < started:
+        raise _bad(_at(where, "finished_at"), "the exam ends before it starts")
     return Exam(
-        uid=_field(raw, "uid", where, lambda v: isinstance(v, str) and v != "", "a non-empty string"),
-        started_at=_time(raw, "started_at", where),
-        finished_at=_time(raw, "finished_at", where, optional=True),
-        time_limit_s=_field(raw, "time_limit_s", where, lambda v: _is_int(v) and v >= 0, "an integer >= 0", optional=True),
+        uid=_field(raw, "uid", where, _is_id, "a non-empty string"),
+        started_at=started,
+        finished_at=finished,
+        time_limit_s=_field(
+            raw, "time_limit_s", where, lambda v: _is_int(v) and 0 <= v <= 7 * 24 * 3600, "seconds, at most a week",
+            optional=True,
+        ),
         question_ids=tuple(
-            _field(raw, "question_ids", where, lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+            _field(raw, "question_ids", where, lambda v: isinstance(v, list) and all(_is_id(i) for i in v),
                    "a list of question ids")
         ),
         score=_field(raw, "score", where, lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1", optional=True),
     )
 
 
-def _parse_review(raw: Any, where: str) -> tuple[Review, str | None]:
+def _parse_review(raw: Any, where: str, now: datetime) -> tuple[Review, str | None]:
     raw = _object(raw, where)
     review = Review(
-        uid=_field(raw, "uid", where, lambda v: isinstance(v, str) and v != "", "a non-empty string"),
-        question_id=_field(raw, "question_id", where, lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+        uid=_field(raw, "uid", where, _is_id, "a non-empty string"),
+        question_id=_field(raw, "question_id", where, _is_id, "a non-empty string"),
         seed=_field(raw, "seed", where, _is_int, "an integer", optional=True),
-        answer=_field(raw, "answer", where, lambda v: isinstance(v, str), "a string"),
+        answer=_field(raw, "answer", where, lambda v: _is_text(v) and len(v) <= 100_000, "a string"),
         correct=_field(raw, "correct", where, lambda v: isinstance(v, bool), "true, false or null", optional=True),
         rating=_field(raw, "rating", where, lambda v: _is_int(v) and 1 <= v <= 4, "an integer 1-4"),
-        reviewed_at=_time(raw, "reviewed_at", where),
-        duration_ms=_field(raw, "duration_ms", where, lambda v: _is_int(v) and v >= 0, "an integer >= 0"),
+        reviewed_at=_time(raw, "reviewed_at", where, before=now),
+        duration_ms=_field(
+            raw, "duration_ms", where, lambda v: _is_int(v) and 0 <= v <= MAX_DURATION_MS, "milliseconds, at most a day"
+        ),
         mode=_field(raw, "mode", where, lambda v: v in MODES, " or ".join(MODES)),
     )
-    exam_uid = _field(raw, "exam_uid", where, lambda v: isinstance(v, str), "a string", optional=True)
+    if review.correct is False and review.rating == 4:
+        raise _bad(_at(where, "rating"), "a wrong answer cannot be rated Easy")
+    exam_uid = _field(raw, "exam_uid", where, _is_id, "a string", optional=True)
     return review, exam_uid
 
 
-def parse_progress(data: Any) -> Progress:
-    """Validate a decoded export file; raise ``StoreError`` naming the first problem."""
+def parse_progress(data: Any, now: datetime | None = None) -> Progress:
+    """Validate a decoded export file; raise ``StoreError`` naming the first problem.
+
+    ``now`` (default: the clock) bounds the dates: no review or exam from the future.
+    """
+    now = now or datetime.now(timezone.utc)
     if not isinstance(data, dict) or "schema_version" not in data:
         raise StoreError("not a dlquiz progress export (no schema_version)")
     version = data["schema_version"]
@@ -219,25 +273,27 @@ def parse_progress(data: Any) -> Progress:
         if key not in data:
             raise _bad(key, "missing")
     _time(data, "exported_at", "")
-    _field(data, "dlquiz_version", "", lambda v: isinstance(v, str), "a string")
+    _field(data, "dlquiz_version", "", _is_text, "a string")
 
     settings = _object(data["settings"], "settings")
     for key, value in settings.items():
+        if not _is_id(key):
+            raise _bad("settings", f"bad setting name {_show(key)}")
         setting = SETTINGS.get(key)
         if setting is not None and not setting.accepts(value):
-            raise _bad(f"settings.{key}", f"expected {setting.valid}, got {json.dumps(value)[:40]}")
+            raise _bad(f"settings.{key}", f"expected {setting.valid}, got {_show(value)}")
 
     for qid, card in _object(data["cards"], "cards").items():
-        _check_card(card, f"cards.{qid}")
+        _check_card(card, f"cards.{json.dumps(qid)[1:-1][:80]}")
 
-    exams = [_parse_exam(raw, f"exams[{i}]") for i, raw in enumerate(_list(data["exams"], "exams"))]
+    exams = [_parse_exam(raw, f"exams[{i}]", now) for i, raw in enumerate(_list(data["exams"], "exams"))]
     exam_uids: dict[str, int] = {}
     for i, exam in enumerate(exams):
         if exam.uid in exam_uids:
             raise _bad(f"exams[{i}].uid", f"duplicate of exams[{exam_uids[exam.uid]}]")
         exam_uids[exam.uid] = i
 
-    reviews = [_parse_review(raw, f"reviews[{i}]") for i, raw in enumerate(_list(data["reviews"], "reviews"))]
+    reviews = [_parse_review(raw, f"reviews[{i}]", now) for i, raw in enumerate(_list(data["reviews"], "reviews"))]
     seen: dict[str, int] = {}
     for i, (review, exam_uid) in enumerate(reviews):
         if review.uid in seen:
@@ -254,6 +310,9 @@ def parse_progress(data: Any) -> Progress:
 def read_progress(path: Path) -> Progress:
     """Read and validate an export file; errors start with the file name."""
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise StoreError(f"{path}: {size:,} bytes is larger than an import may be ({MAX_IMPORT_BYTES:,})")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise StoreError(f"{path}: no such file") from None
@@ -267,6 +326,10 @@ def read_progress(path: Path) -> Progress:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise StoreError(f"{path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+    except ValueError as error:  # an integer of thousands of digits
+        raise StoreError(f"{path}: not a dlquiz progress export ({error})") from None
+    except RecursionError:
+        raise StoreError(f"{path}: not a dlquiz progress export (nested too deeply)") from None
     try:
         return parse_progress(data)
     except StoreError as error:

@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.errors import DlquizError, ExprError, SolverError
+from dlquiz.expr import Budget, BudgetExceeded
 from dlquiz.numfmt import format_grid, format_value, is_matrix
-from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance
+from dlquiz.question import CodeQuestion, Distractor, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance
 
 MAX_TRIES = 1000
+# Evaluation steps one variant may spend drawing; `dlquiz check` gives a template CHECK_STEPS for all its draws.
+VARIANT_STEPS = 50_000
+CHECK_STEPS = 200_000
 
 
 class VariantError(DlquizError):
@@ -87,15 +91,18 @@ def draw(param: Param, rng: random.Random) -> Any:
     return [[_draw_one(param, rng) for _ in range(cols)] for _ in range(rows)]
 
 
-def sample_values(question: NumericQuestion, rng: random.Random) -> dict[str, Any]:
-    """Draw parameters and derived values until every constraint holds."""
+def sample_values(question: NumericQuestion, rng: random.Random, budget: Budget | None = None) -> dict[str, Any]:
+    """Draw parameters and derived values until every constraint holds, within ``budget`` steps."""
+    budget = budget or Budget(VARIANT_STEPS)
     misses: dict[str, int] = {}
     for _ in range(MAX_TRIES):
         values = {p.name: draw(p, rng) for p in question.params}
         try:
             for name, expr in question.derive:
-                values[name] = expr.evaluate(values)
-            failed = next((c.text for c in question.constraints if not c.evaluate(values)), None)
+                values[name] = expr.evaluate(values, budget)
+            failed = next((c.text for c in question.constraints if not c.evaluate(values, budget)), None)
+        except BudgetExceeded as error:
+            raise VariantError(question, f"{error} across its draws (heavy derive values, or constraints rarely met)") from None
         except ExprError as error:
             # A derived value undefined for this draw (say, a division by a zero
             # parameter) rejects the draw, like a failed constraint.
@@ -114,18 +121,25 @@ def _show(values: dict[str, Any]) -> str:
 def fill_prompt(question: NumericQuestion, values: dict[str, Any]) -> str:
     """Fill the placeholders by name; a matrix becomes an indented grid between blank lines."""
     assert question.template is not None
-    grids: list[str] = []
-    filled = {}
+    filled: dict[str, str | _Grid] = {}
     for name in question.template.names:
         value = values[name]
-        if is_matrix(value):
-            grids.append("\n".join("    " + row for row in format_grid(value).splitlines()))
-            filled[name] = f"\x00{len(grids) - 1}\x00"
+        filled[name] = _Grid(value) if is_matrix(value) else format_value(value)
+    text = ""
+    for piece in question.template.pieces(filled):
+        if isinstance(piece, _Grid):
+            # Spaces around a grid placeholder would indent or trail the grid's blank lines.
+            text = text.rstrip(" \t") + "\n\n" + piece.text + "\n\n"
         else:
-            filled[name] = format_value(value)
-    text = question.template.render(filled)
-    text = re.sub(r"[ \t]*\x00(\d+)\x00[ \t]*", lambda m: f"\n\n{grids[int(m[1])]}\n\n", text)
+            text += piece.lstrip(" \t") if text.endswith("\n\n") else piece
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class _Grid:
+    """A matrix placeholder's value, kept apart from text so no bank text can pose as one."""
+
+    def __init__(self, matrix: Any) -> None:
+        self.text = "\n".join("    " + row for row in format_grid(matrix).splitlines())
 
 
 def _pick(question: NumericQuestion, answer: Any, values: dict[str, Any]) -> Any:
@@ -159,10 +173,11 @@ def solve_numeric(question: NumericQuestion, values: dict[str, Any], overrides: 
     return inputs, solution, answer
 
 
-def instantiate(question: Question, seed: int) -> Variant:
+def instantiate(question: Question, seed: int, budget: Budget | None = None) -> Variant:
+    """The variant of ``question`` for ``seed``; ``budget`` bounds a template's evaluation steps."""
     rng = rng_for(question.id, seed)
     if isinstance(question, NumericQuestion):
-        return _numeric_variant(question, seed, rng)
+        return _numeric_variant(question, seed, rng, budget)
     if isinstance(question, McqQuestion):
         options = _order_options(question.options, rng, question.shuffle)
         correct = tuple(i for i, o in enumerate(options) if o.correct)
@@ -183,8 +198,8 @@ def _order_options(options: tuple[Option, ...], rng: random.Random, shuffle: boo
     return tuple(free + [o for o in options if o.pinned])
 
 
-def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random) -> Variant:
-    values = sample_values(question, rng) if question.is_template else {}
+def _numeric_variant(question: NumericQuestion, seed: int, rng: random.Random, budget: Budget | None) -> Variant:
+    values = sample_values(question, rng, budget) if question.is_template else {}
     inputs, solution, answer = solve_numeric(question, values)
     steps = list(solution.steps)
     if question.pick:
@@ -213,6 +228,25 @@ def with_unit(text: str, unit: str) -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
 
 
+def mistake_values(question: NumericQuestion, values: dict[str, Any], answer: Any) -> list[tuple[Distractor, Any]]:
+    """Each common mistake with its value for this variant, in bank order.
+
+    A mistake that fails for these numbers (say, a negative size) is left out.
+    """
+    env = {**values, "answer": answer}
+    found = []
+    for distractor in question.distractors:
+        try:
+            if distractor.expr is not None:
+                value = distractor.expr.evaluate(env)
+            else:
+                value = solve_numeric(question, values, distractor.inputs)[2]
+        except (ExprError, VariantError):
+            continue
+        found.append((distractor, value))
+    return found
+
+
 def distractor_values(question: NumericQuestion, values: dict[str, Any], answer: Any) -> list[Any]:
     """Wrong answers from the question's common mistakes, then near misses, never equal to the answer.
 
@@ -224,28 +258,38 @@ def distractor_values(question: NumericQuestion, values: dict[str, Any], answer:
     wanted = question.choices - 1
     seen = {format_value(answer)}
     found: list[Any] = []
-
-    def offer(candidate: Any) -> None:
-        if len(found) >= wanted or not _same_shape(candidate, answer):
-            return
+    candidates = [value for _, value in mistake_values(question, values, answer)] + _near_misses(answer)
+    for candidate in candidates:
+        if len(found) >= wanted:
+            break
+        if not _same_shape(candidate, answer):
+            continue
         text = format_value(candidate)
         if text in seen or matches(candidate, answer, question.tolerance):
-            return
+            continue
         seen.add(text)
         found.append(candidate)
-
-    env = {**values, "answer": answer}
-    for distractor in question.distractors:
-        try:
-            if distractor.expr is not None:
-                offer(distractor.expr.evaluate(env))
-            else:
-                offer(solve_numeric(question, values, distractor.inputs)[2])
-        except (ExprError, VariantError):
-            continue  # this mistake makes no sense for these numbers (say, a negative size)
-    for candidate in _near_misses(answer):
-        offer(candidate)
     return found
+
+
+def wrong_mistakes(variant: Variant) -> list[tuple[Distractor, Any]]:
+    """The mistakes whose value for this variant is a wrong answer (not the answer, the answer's shape)."""
+    from dlquiz.grading import matches
+
+    question = variant.question
+    if not isinstance(question, NumericQuestion) or not question.distractors:
+        return []
+    answer = variant.number_answer if variant.kind == "choice" else variant.answer
+    return [
+        (distractor, value)
+        for distractor, value in mistake_values(question, variant.values, answer)
+        if _same_shape(value, answer) and not matches(value, answer, question.tolerance)
+    ]
+
+
+def diagnosis_text(value: Any, why: str, unit: str) -> str:
+    """``55 pixels is what you get if you forgot the padding.``"""
+    return f"{with_unit(format_value(value), unit)} is what you get if you {why.strip().rstrip('.')}."
 
 
 def _same_shape(a: Any, b: Any) -> bool:

@@ -9,7 +9,8 @@ make banks hard to get wrong (and to agree with editors' YAML servers):
 
 Mappings come back as :class:`LineDict`, which knows the line of the mapping
 and of each key, so every error can point at ``file:line``. Duplicate keys in
-one mapping are errors instead of silently keeping the last.
+one mapping are errors instead of silently keeping the last; merge keys
+(``<<: *base``) work as in YAML, the mapping's own keys overriding merged ones.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 2_000_000
+# Aliases let a tiny file expand into an enormous or deeply nested value (a
+# "billion laughs"); the expanded document is bounded before anything is built.
+MAX_NODES = 1_000_000
+MAX_DEPTH = 64
 
 
 class LineDict(dict):
@@ -47,7 +52,33 @@ class _LocatedError(yaml.YAMLError):
 
 
 class _BankLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    pass
+    def construct_document(self, node: yaml.Node) -> Any:
+        _check_expanded_size(node)
+        return super().construct_document(node)
+
+
+def _check_expanded_size(root: yaml.Node) -> None:
+    """Refuse a document whose alias-expanded form is too large or too deep.
+
+    Walks the node graph as the constructed value would be walked later, an
+    alias counted each time it is used, and stops at the first limit passed, so
+    the check itself costs at most MAX_NODES steps.
+    """
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise _LocatedError(f"the file expands to more than {MAX_NODES:,} values (aliases repeat what they name)", 1)
+        if depth > MAX_DEPTH:
+            raise _LocatedError(f"values are nested more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
 
 
 # Numbers and booleans as YAML 1.2's core schema reads them (what editors' YAML
@@ -67,19 +98,25 @@ _BankLoader.add_implicit_resolver(
 
 
 def _construct_mapping(loader: _BankLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
+    own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)  # merge keys (`<<: *base`): the merged pairs come first
+    merged = len(node.value) - own
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
-    for key_node, value_node in node.value:
+    written: set[Any] = set()  # keys written in this mapping itself, not merged in
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         try:
             hash(key)
         except TypeError:
             raise _LocatedError("a mapping key must be plain text", line) from None
-        if key in mapping:
-            raise _LocatedError(f"duplicate key '{key}' (first at line {mapping.key_lines[key]})", line)
+        if index >= merged:
+            # As YAML says, a key written here overrides a merged one; written twice is an error.
+            if key in written:
+                raise _LocatedError(f"duplicate key '{key}' (first at line {mapping.key_lines[key]})", line)
+            written.add(key)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = line
     return mapping

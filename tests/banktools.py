@@ -17,9 +17,11 @@ def write_bank(folder: Path, text: str, name: str = "bank.yaml") -> Path:
     return path
 
 
-def run_dlquiz(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real command in a subprocess, as a user would."""
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="100")
+def run_dlquiz(
+    *args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the real command in a subprocess, as a user would; ``env`` overrides variables."""
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "dlquiz", *args],
         capture_output=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -116,7 +117,12 @@ def variant_json(variant) -> dict:
 def check(
     paths: Optional[List[Path]] = typer.Argument(None, metavar="[PATH]...", help="Bank files or folders (default: the bundled banks)."),
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable JSON report."),
-    run_code: bool = typer.Option(False, "--run-code", help="Run every code_output snippet and compare what it prints."),
+    run_code: bool = typer.Option(
+        False, "--run-code", help="Run every code_output snippet in a sandbox (bubblewrap) and compare what it prints."
+    ),
+    unsandboxed: bool = typer.Option(
+        False, "--unsandboxed", help="With --run-code: run snippets even where no sandbox can be made (trusted banks only)."
+    ),
     samples: int = typer.Option(50, "--samples", min=5, help="Variants sampled per numeric template."),
 ) -> None:
     """Validate question banks: format, templates, stated answers, and (with --run-code) code output.
@@ -124,7 +130,10 @@ def check(
     Templates are sampled (50 seeds each): constraints must be satisfiable,
     every variant must solve, give at least 5 distinct variants, and show in
     its prompt every number the answer depends on. Static numeric answers are
-    compared with the solvers. Exit 0 when clean, 1 on any error, 2 on bad usage.
+    compared with the solvers. Snippets run only in a bubblewrap sandbox (no
+    network, no access to your files, limited time, memory, processes and
+    output); where none can be made, --run-code stops unless --unsandboxed is
+    given. Exit 0 when clean, 1 on any error, 2 on bad usage.
 
     Example:
 
@@ -136,8 +145,10 @@ def check(
     missing = [p for p in paths or () if not p.exists()]
     if missing:
         fail(f"no such file or folder: {missing[0]}", 2)
+    if run_code:
+        _require_sandbox(unsandboxed)
     loaded = load_paths(paths) if paths else load_banks()
-    report = check_bank(loaded, samples=samples, run_code=run_code)
+    report = check_bank(loaded, samples=samples, run_code=run_code, unsandboxed=unsandboxed)
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
@@ -152,3 +163,15 @@ def check(
         )
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _require_sandbox(unsandboxed: bool) -> None:
+    """Stop before running any snippet when no sandbox can be made, unless the user said to go on without."""
+    from dlquiz.coderun import UNCONTAINED, sandbox_problem
+
+    problem = sandbox_problem()
+    if problem is None:
+        return
+    if not unsandboxed:
+        fail(f"--run-code needs a sandbox and {problem}; add --unsandboxed to run snippets anyway ({UNCONTAINED})", 2)
+    print(f"dlquiz: warning: running snippets without a sandbox ({problem}): {UNCONTAINED}", file=sys.stderr)

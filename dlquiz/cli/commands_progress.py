@@ -54,7 +54,15 @@ def export_command(
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so an interrupted export never leaves half a file."""
+    """Write via a temporary file and rename, so an interrupted export never leaves half a file.
+
+    A symlink is followed (its target is what gets replaced, the link stays);
+    anything that is not a regular file (a FIFO, a device, a folder) is refused.
+    """
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        fail(f"{path}: not a regular file; refusing to replace it")
     try:
         folder = path.parent if str(path.parent) else Path(".")
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)

@@ -26,6 +26,8 @@ def parse_assignments(args: list[str]) -> dict[str, Any]:
             inputs[key] = json.loads(text)
         except ValueError:
             inputs[key] = text
+        except RecursionError:
+            fail(f"argument {key!r} is nested too deeply", 2)
     return inputs
 
 
