@@ -9,6 +9,7 @@ has, as after deleting a big bank), one card per question, a few exams.
 Then it times, over ``--runs`` runs (median and best):
 
 - the floor, ``python -c "import typer"``;
+- ``dlquiz list``: the same start-up and bank loading as stats, without figures;
 - ``dlquiz stats`` (piped, text) and ``dlquiz stats --json``, bundled banks;
 - ``figures.gather`` in-process over all ``--questions`` ids, so every review
   of the log is in scope (the SQL and figure work without bank loading).
@@ -108,6 +109,7 @@ def main() -> int:
     floor = timings([sys.executable, "-c", "import typer"], args.runs, env)
     results = {
         "floor: python -c 'import typer'": floor,
+        "dlquiz list (start-up + bank loading)": timings([sys.executable, "-m", "dlquiz", "list"], args.runs, env),
         "dlquiz stats": timings([sys.executable, "-m", "dlquiz", "stats"], args.runs, env),
         "dlquiz stats --json": timings([sys.executable, "-m", "dlquiz", "stats", "--json"], args.runs, env),
         f"figures.gather, {len(ids):,} questions": [in_process() for _ in range(args.runs)],
