@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.expr import Budget
-from dlquiz.grading import matches, normalize_output, outputs_match
+from dlquiz.grading import normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
+from dlquiz.tolerance import matches
 from dlquiz.variants import CHECK_STEPS, Variant, VariantError, instantiate, wrong_mistakes
 
 SAMPLES = 50
@@ -52,8 +53,9 @@ def check_bank(
         if isinstance(question, NumericQuestion):
             report.errors.extend(check_numeric(question, samples))
             report.warnings.extend(
-                _where(question, f"distractor {n} has no 'why': a learner who makes this mistake is not told which it is")
-                for n, d in enumerate(question.distractors, start=1) if not d.why.strip()
+                _where(question, f"distractor {n} has no 'why': a learner who makes this mistake is not told which")
+                for n, d in enumerate(question.distractors, start=1)
+                if not d.why.strip()
             )
         if not question.explanation and question.type != "recall":
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
@@ -111,9 +113,13 @@ def _check_distractors(question: NumericQuestion, variants: list[Variant]) -> li
     """A mistake that never gives a wrong answer (it fails, or equals the answer, every time) is a bank bug."""
     useful = {id(d) for v in variants for d, _ in wrong_mistakes(v)}
     return [
-        _where(question, f"distractor {n} ({d.why or 'no why'}) never differs from the answer in {len(variants)} variant(s): "
-                         "it equals it or fails for every draw")
-        for n, d in enumerate(question.distractors, start=1) if id(d) not in useful
+        _where(
+            question,
+            f"distractor {n} ({d.why or 'no why'}) never differs from the answer in {len(variants)} variant(s): "
+            "it equals it or fails for every draw",
+        )
+        for n, d in enumerate(question.distractors, start=1)
+        if id(d) not in useful
     ]
 
 

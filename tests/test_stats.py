@@ -375,7 +375,7 @@ def test_timezone_defaults_to_the_system_zone(tmp_path, dlquiz_home, monkeypatch
 def test_drill_summary_counts_right_with_the_shared_definition(tmp_path):
     from dlquiz.grading import LETTERS
     from dlquiz.loader import load_paths
-    from dlquiz.session import DrillSession
+    from dlquiz.drill import DrillSession
 
     questions = load_paths([write_bank(tmp_path, BANK)]).questions
     with Store.open(tmp_path / "drill.db") as drill_store:
