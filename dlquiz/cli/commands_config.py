@@ -39,7 +39,7 @@ def config(
             return
         if name is not None and name not in SETTINGS:
             parse_setting(name, "")  # raises the unknown-setting error
-        with Store.open() as store:
+        with Store.open(readonly=True) as store:
             values = current(store.settings())
     except DlquizError as error:
         fail(str(error), 2 if "setting" in str(error) or "must be" in str(error) else 1)
