@@ -45,7 +45,7 @@ def config(
             return
         if name is not None and name not in SETTINGS:
             parse_setting(name, "")  # raises the unknown-setting error
-        with Store.open() as store:
+        with Store.open(readonly=True) as store:
             stored = store.settings()
         values = current(stored)
     except DlquizError as error:

@@ -57,7 +57,7 @@ def stats(
                if values}
     now = datetime.now(timezone.utc)
     try:
-        with Store.open() as store:
+        with Store.open(readonly=True) as store:
             tz = learner_zone(store.get_setting(TIMEZONE))
             figures = gather(store, topic_of, now, tz, days=days, filters=filters)
     except DlquizError as error:
