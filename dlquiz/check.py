@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.expr import Budget
-from dlquiz.grading import matches, normalize_output, outputs_match
+from dlquiz.grading import normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
+from dlquiz.tolerance import matches
 from dlquiz.variants import CHECK_STEPS, Variant, VariantError, instantiate, wrong_mistakes
 
 SAMPLES = 50

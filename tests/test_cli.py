@@ -21,7 +21,7 @@ def test_version_via_module_and_flag(tmp_path):
 
 
 def test_expected_commands_exist():
-    assert {"check", "drill", "export", "import", "list", "show", "solve", "config"} <= set(COMMANDS)
+    assert {"check", "drill", "exam", "export", "import", "list", "show", "solve", "config"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
