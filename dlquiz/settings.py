@@ -1,8 +1,9 @@
 """The learner's settings: names, meanings and valid values (stored in the progress database).
 
 The single place that says what a valid setting is: ``dlquiz config`` and
-``dlquiz import`` both check values here. Scheduling settings travel with an
-export; preferences about this machine (bank paths) are ``local`` and stay.
+``dlquiz import`` both check values here. Scheduling settings and the time
+zone travel with an export; preferences about this machine (bank paths) are
+``local`` and stay.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dlquiz.days import learner_zone, zone_name, zone_named
 from dlquiz.errors import DlquizError
 from dlquiz.schedule import DEFAULTS
 
@@ -22,7 +24,7 @@ _YES, _NO = ("yes", "true", "on", "1"), ("no", "false", "off", "0")
 class Setting:
     name: str
     help: str
-    kind: type  # int, float, bool, or list (of paths)
+    kind: type  # int, float, str (a time zone name), bool, or list (of bank paths)
     lo: float = 0
     hi: float = 0
     default: Any = None
@@ -30,6 +32,8 @@ class Setting:
 
     @property
     def valid(self) -> str:
+        if self.kind is str:
+            return "an IANA time zone name such as Europe/Berlin"
         if self.kind is bool:
             return "yes or no"
         if self.kind is list:
@@ -46,6 +50,14 @@ class Setting:
 
     def accepts(self, value: object) -> bool:
         """Is ``value`` (from JSON or parsed text) a valid value of this setting?"""
+        if self.kind is str:
+            if not isinstance(value, str):
+                return False
+            try:
+                zone_named(value)
+            except DlquizError:
+                return False
+            return True
         if self.kind is bool:
             return isinstance(value, bool)
         if self.kind is list:
@@ -57,19 +69,21 @@ class Setting:
         return self.lo <= value <= self.hi
 
 
+TIMEZONE = "timezone"
+
 SETTINGS = {
     s.name: s
     for s in (
-        Setting("desired_retention", "chance of remembering a question when it comes due", float, 0.7, 0.99,
-                DEFAULTS["desired_retention"]),
-        Setting("new_per_day", "new questions introduced per day", int, 0, 1000, DEFAULTS["new_per_day"]),
-        Setting("reviews_per_day", "reviews of seen questions per day", int, 0, 10000, DEFAULTS["reviews_per_day"]),
+        Setting("desired_retention", "chance of remembering a question when it comes due", float, 0.7, 0.99),
+        Setting("new_per_day", "new questions introduced per day", int, 0, 1000),
+        Setting("reviews_per_day", "reviews of seen questions per day", int, 0, 10000),
+        Setting(TIMEZONE, "your time zone: days start at midnight there", str),
         Setting("bank_paths", "bank files or folders every command loads, as if given with --bank", list,
                 default=[], local=True),
         Setting("bundled_banks", "load the banks that come with dlquiz", bool, default=True, local=True),
     )
 }
-assert set(DEFAULTS) <= set(SETTINGS)
+assert set(DEFAULTS) | {TIMEZONE} <= set(SETTINGS)
 
 
 def parse_setting(name: str, text: str) -> Any:
@@ -77,6 +91,8 @@ def parse_setting(name: str, text: str) -> Any:
     setting = SETTINGS.get(name)
     if setting is None:
         raise DlquizError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
+    if setting.kind is str:
+        return zone_named(text).key  # its own one-line error names the zone
     value: Any = None
     if setting.kind is bool:
         value = True if text.lower() in _YES else False if text.lower() in _NO else None
@@ -97,11 +113,16 @@ def parse_setting(name: str, text: str) -> Any:
     return value
 
 
-def current(stored: dict) -> dict[str, Any]:
-    """Every setting's value: the stored one, else the default."""
-    return {name: stored.get(name, setting.default) for name, setting in SETTINGS.items()}
+def current(stored: dict[str, Any]) -> dict[str, Any]:
+    """Every setting's value: the stored one, else the default (the system's zone for ``timezone``)."""
+    values: dict[str, Any] = {name: stored.get(name, DEFAULTS[name]) for name in DEFAULTS}
+    values[TIMEZONE] = zone_name(learner_zone(stored.get(TIMEZONE)))
+    for name, setting in SETTINGS.items():
+        if setting.local:
+            values[name] = stored.get(name, setting.default)
+    return values
 
 
-def portable(stored: dict) -> dict[str, Any]:
+def portable(stored: dict[str, Any]) -> dict[str, Any]:
     """The settings an export carries and an import takes: all but this machine's preferences."""
     return {k: v for k, v in stored.items() if not (k in SETTINGS and SETTINGS[k].local)}

@@ -70,7 +70,8 @@ def test_migrates_empty_file_to_expected_schema(tmp_path):
         assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert full_schema(db_file) == EXPECTED_SCHEMA
     indexes = {r[0] for r in sqlite3.connect(db_file).execute("SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")}
-    assert indexes == {"reviews_by_question", "reviews_by_time", "cards_by_due", "question_events_by_question"}
+    assert indexes == {
+        "reviews_by_question", "reviews_by_time", "reviews_again", "cards_by_due", "question_events_by_question"}
 
 
 def test_migrates_from_previous_schema_keeping_data(tmp_path):

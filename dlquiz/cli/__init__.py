@@ -10,7 +10,8 @@ from dlquiz.cli.app import app
 # lists them (drill and exam first: what a learner runs daily); each keeps its
 # heavy imports inside the command functions so that start-up stays fast.
 from dlquiz.cli import (  # noqa: E402,F401,I001
-    commands_drill, commands_exam, commands_bank, commands_manage, commands_progress, commands_config, commands_solve,
+    commands_drill, commands_exam, commands_stats, commands_bank, commands_manage, commands_progress, commands_config,
+    commands_solve,
 )
 
 

@@ -202,16 +202,18 @@ def bank_sources(extra_paths) -> tuple[list[Path], bool]:
     return [Path(p) for p in prefs["bank_paths"]] + [Path(p) for p in extra_paths or ()], bool(prefs["bundled_banks"])
 
 
-def load_or_fail(extra_paths, *, strict: bool = True):
-    """Load the bundled banks (unless switched off) plus saved and ``--bank`` paths; print each bank error.
+def load_or_fail(extra_paths, *, strict: bool = True, bundled: bool = True):
+    """Load the bundled banks (unless switched off, or not ``bundled``) plus saved and ``--bank`` paths.
+
+    Each bank error is printed on its own line.
 
     ``strict`` ends the command (exit 1) when any bank is broken, so nobody
     drills a half-loaded bank without knowing.
     """
     from dlquiz.loader import load_banks
 
-    paths, bundled = bank_sources(extra_paths)
-    bank = load_banks(paths, include_bundled=bundled)
+    paths, with_bundled = bank_sources(extra_paths)
+    bank = load_banks(paths, include_bundled=bundled and with_bundled)
     for error in bank.errors:
         print(f"dlquiz: {error}", file=sys.stderr)
     if bank.errors and strict:
@@ -221,15 +223,7 @@ def load_or_fail(extra_paths, *, strict: bool = True):
 
 
 def learner_tz(store):
-    """The learner's time zone for "today" and "tomorrow": the ``timezone`` setting if there is one, else UTC."""
-    from datetime import timezone
+    """The learner's time zone for "today" and "tomorrow": the ``timezone`` setting, else the system's."""
+    from dlquiz.days import learner_zone
 
-    name = store.get_setting("timezone")
-    if name:
-        from zoneinfo import ZoneInfo
-
-        try:
-            return ZoneInfo(name)
-        except (ValueError, KeyError, OSError):
-            pass
-    return timezone.utc
+    return learner_zone(store.get_setting("timezone"))

@@ -23,11 +23,12 @@ def config(
 
     desired_retention (default 0.9) is the chance FSRS aims for that you still
     remember a question when it comes due; new_per_day (20) and
-    reviews_per_day (200) are the daily limits of dlquiz drill. bank_paths
-    are bank files or folders every command loads as if given with --bank
-    (several separated by ':'); bundled_banks no leaves out the banks that
-    come with dlquiz. Export and import carry the first three, not the two
-    preferences about this machine.
+    reviews_per_day (200) are the daily limits of dlquiz drill; timezone
+    (default: the system's) is where your days start at midnight, for
+    dlquiz stats and dlquiz bury. bank_paths are bank files or folders every
+    command loads as if given with --bank (several separated by ':');
+    bundled_banks no leaves out the banks that come with dlquiz. Export and
+    import carry the settings but not these two preferences about this machine.
 
     Examples:
 
@@ -35,16 +36,19 @@ def config(
 
         dlquiz config new_per_day 10
 
+        dlquiz config timezone Europe/Berlin
+
         dlquiz config bank_paths ~/my-questions
 
         dlquiz config --reset bank_paths
     """
     from dlquiz.errors import DlquizError
-    from dlquiz.settings import SETTINGS, current, parse_setting
+    from dlquiz.settings import SETTINGS, TIMEZONE, current, parse_setting
     from dlquiz.store import Store
 
     def usage_error(error: DlquizError) -> int:
-        return 2 if "setting" in str(error) or "must be" in str(error) or "no such file" in str(error) else 1
+        bad_value = ("setting", "must be", "time zone", "no such file")
+        return 2 if any(word in str(error) for word in bad_value) else 1
 
     try:
         if reset is not None:
@@ -54,7 +58,7 @@ def config(
                 parse_setting(reset, "")  # raises the unknown-setting error
             with Store.open() as store:
                 store.delete_setting(reset)
-            print(f"{reset} = {SETTINGS[reset].show(SETTINGS[reset].default)}  (default)")
+            print(f"{reset} = {SETTINGS[reset].show(current({})[reset])}  (default)")
             return
         if name is not None and value is not None:
             parsed = parse_setting(name, value)
@@ -64,13 +68,15 @@ def config(
             return
         if name is not None and name not in SETTINGS:
             parse_setting(name, "")  # raises the unknown-setting error
-        with Store.open() as store:
-            values = current(store.settings())
+        with Store.open(readonly=True) as store:
+            stored = store.settings()
             where = store.path
+        values = current(stored)
     except DlquizError as error:
         fail(str(error), usage_error(error))
     if name is None:
         print(f"data folder: {where.parent}  (progress in {where.name}; set DLQUIZ_HOME to move it)")
     for key, setting in SETTINGS.items():
         if name is None or key == name:
-            print(f"{key} = {setting.show(values[key])}    # {setting.help}")
+            note = " (the system's)" if key == TIMEZONE and key not in stored else ""
+            print(f"{key} = {setting.show(values[key])}    # {setting.help}{note}")
