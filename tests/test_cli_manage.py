@@ -125,6 +125,7 @@ def test_suspended_and_buried_questions_are_never_drilled_or_examined(tmp_path, 
     assert dq(tmp_path, "suspend", "--tag", "relu").stdout.strip() == "suspended: mg-mcq"
     assert "buried until" in dq(tmp_path, "bury", "mg-code").stdout
     assert states(tmp_path) == {"mg-mcq": "suspended", "mg-numeric": "new", "mg-code": "buried"}
+    assert json.loads(dq(tmp_path, "stats", "--json").stdout)["counts"]["suspended"] == 1  # buried is not suspended
     assert asked(drill_all(tmp_path)) == {"AlexNet"}
     assert asked(drill_all(tmp_path, "--cram")) == {"AlexNet"}
     assert asked(dq(tmp_path, "exam", "--seed", "3", input="55\n").stdout) == {"AlexNet"}
