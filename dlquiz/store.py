@@ -405,9 +405,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_initial", _m0001_initial),
     ("0002_exams_and_indexes", _m0002_exams_and_indexes),
     ("0003_stats_indexes", _m0003_stats_indexes),
-
-
-    ("0003_question_events", _m0004_question_events),
+    ("0004_question_events", _m0004_question_events),
 )
 
 
