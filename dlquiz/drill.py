@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dlquiz.figures import is_right
+from dlquiz.manage import suspend
 from dlquiz.question import Question
 from dlquiz.schedule import Queue, cram_queue_for, queue_for, rating_for
 from dlquiz.session import Answer, Clock, Session
@@ -124,8 +125,6 @@ class DrillSession:
 
     def suspend_last(self) -> str | None:
         """Suspend the question just answered (its answer stays recorded); its id, or None before any answer."""
-        from dlquiz.manage import suspend
-
         if not self.core.answers:
             return None
         qid = self.core.answers[-1].variant.question.id

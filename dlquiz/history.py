@@ -10,7 +10,7 @@ from fsrs import Rating, Scheduler
 
 from dlquiz.browse import question_state
 from dlquiz.schedule import review_card, set_aside
-from dlquiz.store import Store, iso_utc
+from dlquiz.store import QuestionEvent, Store, iso_utc
 
 __all__ = ["QuestionHistory", "question_history"]
 
@@ -39,7 +39,7 @@ def question_history(store: Store, scheduler: Scheduler, question_id: str, now: 
     entries: list[dict[str, Any]] = []
     card = None
     for at, _uid, item in timeline:
-        if hasattr(item, "kind"):
+        if isinstance(item, QuestionEvent):
             if item.kind == "reset":
                 card = None
             entries.append({"kind": item.kind, "at": iso_utc(at),

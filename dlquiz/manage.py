@@ -51,13 +51,15 @@ def bury(store: Store, ids: Iterable[str], now: datetime, until: datetime) -> li
     return changed
 
 
-def reset(store: Store, ids: Iterable[str], now: datetime) -> None:
-    """Forget the questions' schedules: they are new again. The review log is kept."""
+def reset(store: Store, ids: Iterable[str], now: datetime) -> list[str]:
+    """Forget the questions' schedules: they are new again. The review log is kept; the ids reset."""
     scheduler = scheduler_for(store)
+    reset_ids = list(dict.fromkeys(ids))
     with store.transaction():
-        for qid in dict.fromkeys(ids):
+        for qid in reset_ids:
             store.add_event(QuestionEvent(question_id=qid, kind="reset", at=now))
             rebuild_card(store, qid, scheduler)  # no review after the reset: no card
+    return reset_ids
 
 
 def rename(store: Store, old_id: str, new_id: str, now: datetime) -> int:

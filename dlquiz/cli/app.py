@@ -191,15 +191,17 @@ def filtered_questions(
 def bank_sources(extra_paths) -> tuple[list[Path], bool]:
     """The saved ``bank_paths`` followed by ``extra_paths``, and whether to load the bundled banks."""
     from dlquiz.errors import DlquizError
-    from dlquiz.settings import current
+    from dlquiz.settings import SETTINGS
     from dlquiz.store import Store
 
     try:
-        with Store.open() as store:
-            prefs = current(store.settings())
+        with Store.open(readonly=True) as store:
+            stored = store.settings()
     except DlquizError as error:
         fail(str(error))
-    return [Path(p) for p in prefs["bank_paths"]] + [Path(p) for p in extra_paths or ()], bool(prefs["bundled_banks"])
+    saved = stored.get("bank_paths", SETTINGS["bank_paths"].default)
+    bundled = stored.get("bundled_banks", SETTINGS["bundled_banks"].default)
+    return [Path(p) for p in saved] + [Path(p) for p in extra_paths or ()], bool(bundled)
 
 
 def load_or_fail(extra_paths, *, strict: bool = True, bundled: bool = True):

@@ -144,7 +144,7 @@ def reset(
     picked = _pick(ids, None, None, bank)
     if not yes and not typer.confirm(f"forget the schedule of {len(picked)} question(s)?", default=False):
         fail("nothing reset")
-    _apply(lambda store, qids, now: reset_ids(store, qids, now) or qids, picked, "reset", "")
+    _apply(reset_ids, picked, "reset", "")
 
 
 @app.command()
