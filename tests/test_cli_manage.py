@@ -243,3 +243,40 @@ def test_s_after_an_answer_suspends_that_question_in_a_terminal_drill(tmp_path, 
         assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (2,)  # the answer before the suspend is kept
     assert states(tmp_path)[suspended] == "suspended"
     assert first not in drill_all(tmp_path, "--cram")
+
+
+def test_import_replays_a_rename_and_a_reset_made_on_another_machine(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from dlquiz.manage import rename, reset
+    from dlquiz.schedule import make_scheduler, replay_card, review_card
+    from dlquiz.store import Review, Store
+    from dlquiz.transfer import export_progress, import_progress, parse_progress
+
+    t0 = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
+    scheduler = make_scheduler()
+
+    def answer(store: Store, qid: str, at: datetime, rating: int = 3) -> None:
+        card = review_card(scheduler, store.card(qid), qid, rating, at)
+        store.record_review(Review(question_id=qid, answer="x", correct=True, rating=rating, reviewed_at=at,
+                                   duration_ms=1000), card)
+
+    def carry(source: Store, target: Store, now: datetime) -> None:
+        import_progress(target, parse_progress(json.loads(json.dumps(export_progress(source, {}, now))), now))
+
+    with Store.open(tmp_path / "a.db") as a, Store.open(tmp_path / "b.db") as b:
+        answer(a, "old-id", t0)
+        answer(a, "kept", t0, rating=1)
+        carry(a, b, t0 + timedelta(hours=1))
+        rename(b, "old-id", "new-id", t0 + timedelta(days=1))
+        reset(b, ["kept"], t0 + timedelta(days=1))
+        answer(b, "new-id", t0 + timedelta(days=2))
+        answer(a, "old-id", t0 + timedelta(days=1, hours=2))  # A has not heard of the rename yet
+        carry(b, a, t0 + timedelta(days=3))
+        assert a.reviews("old-id") == [] and a.card("old-id") is None
+        moved = a.reviews("new-id")
+        assert len(moved) == 3
+        assert a.card("new-id") == replay_card(scheduler, "new-id", moved)
+        assert a.card("kept") is None and len(a.reviews("kept")) == 1  # reset: new again, its review kept
+        carry(a, b, t0 + timedelta(days=3))  # and back: both machines agree
+        assert b.card("new-id") == a.card("new-id") and len(b.reviews("new-id")) == 3
