@@ -191,12 +191,15 @@ def filtered_questions(
 def bank_sources(extra_paths) -> tuple[list[Path], bool]:
     """The saved ``bank_paths`` followed by ``extra_paths``, and whether to load the bundled banks."""
     from dlquiz.errors import DlquizError
+    from dlquiz.paths import db_path
     from dlquiz.settings import SETTINGS
     from dlquiz.store import Store
 
+    stored: dict = {}
     try:
-        with Store.open(readonly=True) as store:
-            stored = store.settings()
+        if db_path().is_file():  # no database yet: nothing saved, and nothing to create just to read it
+            with Store.open(readonly=True) as store:
+                stored = store.settings()
     except DlquizError as error:
         fail(str(error))
     saved = stored.get("bank_paths", SETTINGS["bank_paths"].default)
