@@ -106,7 +106,7 @@ def bury(
     ids: List[str] = typer.Argument(..., metavar="ID...", help="Question ids."),
     bank: Optional[List[Path]] = bank_option(),
 ) -> None:
-    """Hide questions until tomorrow (midnight in your time zone, UTC unless set).
+    """Hide questions until tomorrow (the next midnight in your time zone: dlquiz config timezone).
 
     Example:
 
