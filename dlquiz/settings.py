@@ -6,9 +6,10 @@ The single place that says what a valid setting is: ``dlquiz config`` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dlquiz.errors import DlquizError
+from dlquiz.errors import SettingError
 from dlquiz.schedule import DEFAULTS
 
 
@@ -16,7 +17,7 @@ from dlquiz.schedule import DEFAULTS
 class Setting:
     name: str
     help: str
-    kind: type  # int or float
+    kind: type[int] | type[float]
     lo: float
     hi: float
 
@@ -49,16 +50,18 @@ def parse_setting(name: str, text: str) -> float | int:
     """The value of ``name`` given as text; DlquizError naming what is valid otherwise."""
     setting = SETTINGS.get(name)
     if setting is None:
-        raise DlquizError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
+        raise SettingError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
+    value: float | int | None
     try:
         value = setting.kind(text)
     except ValueError:
         value = None
     if not setting.accepts(value):
-        raise DlquizError(f"{name} must be {setting.valid}, not '{text}'")
+        raise SettingError(f"{name} must be {setting.valid}, not '{text}'")
+    assert value is not None  # accepts() said it is a number
     return value
 
 
-def current(stored: dict) -> dict[str, float | int]:
+def current(stored: Mapping[str, float | int]) -> dict[str, float | int]:
     """Every setting's value: the stored one, else the default."""
     return {name: stored.get(name, DEFAULTS[name]) for name in SETTINGS}

@@ -89,3 +89,17 @@ def test_config_shows_sets_and_refuses_bad_values(tmp_path, dlquiz_home):
 
     with Store.open(dlquiz_home / "progress.db") as store:
         assert store.get_setting("new_per_day") == 7
+
+
+@pytest.mark.parametrize("args", [(), ("new_per_day", "7")])
+def test_config_exit_code_follows_the_error_not_its_text(tmp_path, args):
+    # The folder names contain the words a text-sniffing exit code would look for.
+    codes = {}
+    for folder in ("plain", "settings", "value must be"):
+        home = tmp_path / folder
+        home.mkdir()
+        (home / "progress.db").write_bytes(b"this is not a database" * 100)
+        done = run_dlquiz("config", *args, cwd=tmp_path, env={"DLQUIZ_HOME": str(home)})
+        assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+        codes[folder] = done.returncode
+    assert set(codes.values()) == {1}, codes

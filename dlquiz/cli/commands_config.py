@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from dlquiz.cli.app import app, fail
@@ -11,8 +9,8 @@ from dlquiz.cli.app import app, fail
 
 @app.command()
 def config(
-    name: Optional[str] = typer.Argument(None, help="A setting: desired_retention, new_per_day or reviews_per_day."),
-    value: Optional[str] = typer.Argument(None, help="Its new value (omit to show the current one)."),
+    name: str | None = typer.Argument(None, help="A setting: desired_retention, new_per_day or reviews_per_day."),
+    value: str | None = typer.Argument(None, help="Its new value (omit to show the current one)."),
 ) -> None:
     """Show the settings, or change one.
 
@@ -26,7 +24,7 @@ def config(
 
         dlquiz config new_per_day 10
     """
-    from dlquiz.errors import DlquizError
+    from dlquiz.errors import DlquizError, SettingError
     from dlquiz.settings import SETTINGS, current, parse_setting
     from dlquiz.store import Store
 
@@ -41,8 +39,10 @@ def config(
             parse_setting(name, "")  # raises the unknown-setting error
         with Store.open() as store:
             values = current(store.settings())
+    except SettingError as error:
+        fail(str(error), 2)  # a usage error, like typer's own
     except DlquizError as error:
-        fail(str(error), 2 if "setting" in str(error) or "must be" in str(error) else 1)
+        fail(str(error))
     for key, setting in SETTINGS.items():
         if name is None or key == name:
             print(f"{key} = {values[key]}    # {setting.help}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import positive, same_length
@@ -42,7 +42,13 @@ def _sigmoid_grad(x: float, alpha: float) -> float:
 ACTIVATIONS: dict[str, tuple[Callable, Callable, str, str, float | None]] = {
     "sigmoid": (_sigmoid, _sigmoid_grad, "1/(1 + e^(-x))", "σ(x)(1 - σ(x))", None),
     "tanh": (lambda x, a: math.tanh(x), lambda x, a: 1.0 - math.tanh(x) ** 2, "tanh(x)", "1 - tanh²(x)", None),
-    "relu": (lambda x, a: max(x, 0.0), lambda x, a: 1.0 if x > 0 else 0.0, "max(0, x)", "1 if x > 0 else 0 (0 at x = 0)", None),
+    "relu": (
+        lambda x, a: max(x, 0.0),
+        lambda x, a: 1.0 if x > 0 else 0.0,
+        "max(0, x)",
+        "1 if x > 0 else 0 (0 at x = 0)",
+        None,
+    ),
     "leaky_relu": (
         lambda x, a: x if x >= 0 else a * x,
         lambda x, a: 1.0 if x > 0 else a,
@@ -81,7 +87,7 @@ def _apply(label: str, func: Callable, formula: str, x, alpha: float):
     steps = [f"{label}(x) = {formula}"]
     if isinstance(x, list):
         answer = [float(func(v, alpha)) for v in x]
-        for v, out in list(zip(x, answer))[:MAX_DETAIL]:
+        for v, out in list(zip(x, answer, strict=False))[:MAX_DETAIL]:
             steps.append(f"{label}({num(v)}) = {num(out)}")
         steps.append(f"= {val(answer)}")
     else:
@@ -92,7 +98,8 @@ def _apply(label: str, func: Callable, formula: str, x, alpha: float):
 
 @solver(name="str", x="any", alpha="number")
 def activation(name, x, alpha=None):
-    """Value of an activation (sigmoid, tanh, relu, leaky_relu, elu, softplus, gelu) at a number or each element of a vector."""
+    """Value of an activation (sigmoid, tanh, relu, leaky_relu, elu, softplus, gelu) at a number or each element of a
+    vector."""
     x = number_or_vector("x", x)
     func, _, formula, _, alpha = _resolve(name, alpha)
     return _apply(name, func, formula, x, alpha)
@@ -130,9 +137,10 @@ def softmax(x, t=1.0):
 
 @solver(w="vector", x="vector", b="number", activation="str")
 def neuron_output(w, x, b=0, activation="linear"):
-    """Output of one neuron: activation(w·x + b); activation is linear, step (1 if z > 0 else 0) or an activation name."""
+    """Output of one neuron: activation(w·x + b); activation is linear, step (1 if z > 0 else 0) or an activation
+    name."""
     same_length("w", w, "x", x)
-    z = math.fsum(a * c for a, c in zip(w, x)) + b
+    z = math.fsum(a * c for a, c in zip(w, x, strict=False)) + b
     steps = [f"z = w·x + b = {dot_terms(w, x)} + {term(b)} = {num(z)}"]
     if activation == "linear":
         answer = z

@@ -6,7 +6,7 @@ import math
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.registry import solver
-from dlquiz.solvers.steps import num, val
+from dlquiz.solvers.steps import val
 
 
 @solver(q="matrix", k="matrix", v="matrix")

@@ -57,7 +57,8 @@ def batchnorm(x, gamma=1, beta=0, eps=1e-5):
 
 @solver(x="matrix")
 def layernorm(x, eps=1e-5):
-    """Layer norm of each row of x without affine parameters: (x - mean)/sqrt(var + eps), biased variance over the row."""
+    """Layer norm of each row of x without affine parameters: (x - mean)/sqrt(var + eps), biased variance over the
+    row."""
     import numpy as np
 
     non_negative("eps", eps)

@@ -66,7 +66,11 @@ def _recurrent(gates: int, cell: str, x: int, h: int, double_bias: bool) -> tupl
             f"= {gates}·{per_gate}",
         ]
     if double_bias:
-        steps.insert(0, "PyTorch keeps two bias vectors, b_ih and b_hh; they only ever appear summed, so Keras and the textbooks keep one")
+        steps.insert(
+            0,
+            "PyTorch keeps two bias vectors, b_ih and b_hh; "
+            "they only ever appear summed, so Keras and the textbooks keep one",
+        )
     return out, [*steps, f"= {out}"]
 
 
@@ -99,7 +103,8 @@ def embedding_params(vocab_size, dim):
 
 @solver(d_model="int", heads="int")
 def mha_params(d_model, heads, bias=True):
-    """Parameters of torch.nn.MultiheadAttention: in_proj 3d² (+3d bias) and out_proj d² (+d bias); independent of heads."""
+    """Parameters of torch.nn.MultiheadAttention: in_proj 3d² (+3d bias) and out_proj d² (+d bias); independent of
+    heads."""
     positive_int("d_model", d_model)
     positive_int("heads", heads)
     if d_model % heads:
@@ -111,8 +116,12 @@ def mha_params(d_model, heads, bias=True):
     steps = [
         f"each of the {heads} heads works on d_model/heads = {d // heads} dimensions, "
         "so the projections are d×d in total whatever the number of heads",
-        f"in_proj (Q, K, V) = 3d²" + (" + 3d" if bias else "") + f" = 3·{d}²" + (f" + 3·{d}" if bias else "") + f" = {in_proj}",
-        f"out_proj = d²" + (" + d" if bias else "") + f" = {d}²" + (f" + {d}" if bias else "") + f" = {out_proj}",
+        "in_proj (Q, K, V) = 3d²"
+        + (" + 3d" if bias else "")
+        + f" = 3·{d}²"
+        + (f" + 3·{d}" if bias else "")
+        + f" = {in_proj}",
+        "out_proj = d²" + (" + d" if bias else "") + f" = {d}²" + (f" + {d}" if bias else "") + f" = {out_proj}",
         f"params = {in_proj} + {out_proj} = {out}",
     ]
     return out, steps
@@ -120,7 +129,8 @@ def mha_params(d_model, heads, bias=True):
 
 @solver(d_model="int", d_ff="int")
 def transformer_block_params(d_model, d_ff, bias=True):
-    """Parameters of torch.nn.TransformerEncoderLayer(d_model, nhead, d_ff): attention 4d² + 4d, FFN 2·d·d_ff + d_ff + d, 2 LayerNorms 4d."""
+    """Parameters of torch.nn.TransformerEncoderLayer(d_model, nhead, d_ff): attention 4d² + 4d, FFN 2·d·d_ff + d_ff
+    + d, 2 LayerNorms 4d."""
     positive_int("d_model", d_model)
     positive_int("d_ff", d_ff)
     d = d_model
@@ -161,7 +171,8 @@ def batchnorm_params(channels):
 
 @solver(n="int", c_in="int", c_out="int", f="int", p="int", s="int")
 def conv2d_macs(n, c_in, c_out, f, p=0, s=1):
-    """Multiply-accumulates of a square convolution without bias: out²·c_out·c_in·f², out = floor((n + 2p - f)/s) + 1."""
+    """Multiply-accumulates of a square convolution without bias: out²·c_out·c_in·f², out = floor((n + 2p - f)/s) +
+    1."""
     positive_int("c_in", c_in)
     positive_int("c_out", c_out)
     size, size_steps = _conv_size(n, f, p, s, 1)
@@ -186,7 +197,8 @@ def activation_memory(elements, bytes_per_element=4):
 
 @solver(h="int", w="int", c_in="int", c_out="int", k="int")
 def depthwise_separable_macs(h, w, c_in, c_out, k):
-    """Multiply-accumulates of a k×k depthwise then a 1×1 pointwise convolution for an h×w output: h·w·c_in·k² + h·w·c_in·c_out."""
+    """Multiply-accumulates of a k×k depthwise then a 1×1 pointwise convolution for an h×w output: h·w·c_in·k² +
+    h·w·c_in·c_out."""
     for name, value in (("h", h), ("w", w), ("c_in", c_in), ("c_out", c_out), ("k", k)):
         positive_int(name, value)
     depthwise = h * w * c_in * k * k

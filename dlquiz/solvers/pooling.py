@@ -43,11 +43,13 @@ def _pool(x, f, s, how):
 
 @solver(x="matrix", f="int", s="int")
 def max_pool(x, f, s=None):
-    """Max pooling of matrix x with an f×f window and stride s (default f), no padding: each output is a window's maximum."""
+    """Max pooling of matrix x with an f×f window and stride s (default f), no padding: each output is a window's
+    maximum."""
     return _pool(x, f, s, "max")
 
 
 @solver(x="matrix", f="int", s="int")
 def avg_pool(x, f, s=None):
-    """Average pooling of matrix x with an f×f window and stride s (default f), no padding: each output is a window's mean."""
+    """Average pooling of matrix x with an f×f window and stride s (default f), no padding: each output is a window's
+    mean."""
     return _pool(x, f, s, "mean")

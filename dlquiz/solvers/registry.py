@@ -13,8 +13,9 @@ import difflib
 import inspect
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from dlquiz.errors import SolverError
 
@@ -75,7 +76,8 @@ def solver(**kinds: str) -> Callable:
             if kind not in KINDS:
                 raise TypeError(f"{func.__name__}: unknown kind {kind!r}")
             params.append(SolverParam(p.name, required, default, kind))
-        description = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+        # The docstring's first paragraph, which may wrap over several lines.
+        description = " ".join(inspect.cleandoc(func.__doc__ or "").split("\n\n")[0].split())
         name = func.__name__
         if name in _SOLVERS:
             raise TypeError(f"solver {name!r} registered twice")
@@ -112,16 +114,16 @@ def solve(name: str, /, **inputs: Any) -> Solution:
     names = [p.name for p in info.params]
     unexpected = [key for key in inputs if key not in names]
     if unexpected:
-        raise SolverError(
-            f"{name}: unexpected argument {unexpected[0]!r} (arguments: {', '.join(names) or 'none'})"
-        )
+        raise SolverError(f"{name}: unexpected argument {unexpected[0]!r} (arguments: {', '.join(names) or 'none'})")
     missing = [p.name for p in info.params if p.required and p.name not in inputs]
     if missing:
         raise SolverError(f"{name}: missing required argument {missing[0]!r}")
     args = {}
     for param in info.params:
         value = inputs.get(param.name, param.default)
-        args[param.name] = None if value is None and not param.required and param.default is None else _coerce(name, param, value)
+        args[param.name] = (
+            None if value is None and not param.required and param.default is None else _coerce(name, param, value)
+        )
     try:
         answer, steps = func(**args)
     except SolverError as error:

@@ -17,10 +17,18 @@ def iterations_per_epoch(n, batch_size, drop_last=False):
     positive_int("batch_size", batch_size)
     if drop_last:
         out = n // batch_size
-        steps = ["iterations = floor(n/batch_size) (drop_last drops the incomplete batch)", f"= floor({n}/{batch_size})", f"= {out}"]
+        steps = [
+            "iterations = floor(n/batch_size) (drop_last drops the incomplete batch)",
+            f"= floor({n}/{batch_size})",
+            f"= {out}",
+        ]
     else:
         out = -(-n // batch_size)
-        steps = ["iterations = ceil(n/batch_size) (the last batch may be smaller)", f"= ceil({n}/{batch_size})", f"= {out}"]
+        steps = [
+            "iterations = ceil(n/batch_size) (the last batch may be smaller)",
+            f"= ceil({n}/{batch_size})",
+            f"= {out}",
+        ]
     return out, steps
 
 
@@ -51,7 +59,12 @@ def lr_exp_decay(lr0, k, t):
     non_negative("t", t)
     exponent = -k * t
     out = lr0 * math.exp(exponent)
-    steps = ["lr = lr0·e^(-k·t)", f"= {num(lr0)}·e^(-{term(k)}·{term(t)})", f"= {num(lr0)}·e^({num(exponent)})", f"= {num(out)}"]
+    steps = [
+        "lr = lr0·e^(-k·t)",
+        f"= {num(lr0)}·e^(-{term(k)}·{term(t)})",
+        f"= {num(lr0)}·e^({num(exponent)})",
+        f"= {num(out)}",
+    ]
     return out, steps
 
 
@@ -63,7 +76,12 @@ def lr_inverse_time_decay(lr0, k, t):
     non_negative("t", t)
     denominator = 1 + k * t
     out = lr0 / denominator
-    steps = ["lr = lr0/(1 + k·t)", f"= {num(lr0)}/(1 + {term(k)}·{term(t)})", f"= {num(lr0)}/{num(denominator)}", f"= {num(out)}"]
+    steps = [
+        "lr = lr0/(1 + k·t)",
+        f"= {num(lr0)}/(1 + {term(k)}·{term(t)})",
+        f"= {num(lr0)}/{num(denominator)}",
+        f"= {num(out)}",
+    ]
     return out, steps
 
 

@@ -149,7 +149,10 @@ def receptive_field(layers):
     for i, (f, s, d) in enumerate(parsed, start=1):
         grow = d * (f - 1) * jump
         r += grow
-        steps.append(f"layer {i} (f={f}, s={s}, d={d}): r += {d}·({f}-1)·{jump} = {grow} → r = {r}, jump = {jump}·{s} = {jump * s}")
+        steps.append(
+            f"layer {i} (f={f}, s={s}, d={d}): r += {d}·({f}-1)·{jump} = {grow} → r = {r}, "
+            f"jump = {jump}·{s} = {jump * s}"
+        )
         jump *= s
     steps.append(f"receptive field = {num(r)}")
     return r, steps

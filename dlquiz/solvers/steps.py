@@ -29,4 +29,4 @@ def val(x: Any) -> str:
 
 def dot_terms(w: list[float], x: list[float]) -> str:
     """``w·x`` written out: ``1·0 + 1·1``."""
-    return " + ".join(f"{term(a)}·{term(b)}" for a, b in zip(w, x))
+    return " + ".join(f"{term(a)}·{term(b)}" for a, b in zip(w, x, strict=False))
