@@ -185,7 +185,8 @@ def parse_question(raw: Any, path: str, defaults: dict[str, Any], default_topic:
     qtype = _one_of(written, QUESTION_TYPES)
     if qtype is None:
         raise reader.error(
-            f"unknown type '{written}'{suggest(written, QUESTION_TYPES)}; use one of {', '.join(QUESTION_TYPES)}", "type"
+            f"unknown type '{written}'{suggest(written, QUESTION_TYPES)}; use one of {', '.join(QUESTION_TYPES)}",
+            "type",
         )
     reader.check_fields(COMMON_FIELDS + TYPE_FIELDS[qtype], f"a {qtype} question")
     common = dict(

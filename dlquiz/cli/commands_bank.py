@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from dlquiz.cli.app import app, bank_option, fail, load_or_fail
 
+if TYPE_CHECKING:
+    from dlquiz.variants import Variant
+
 
 @app.command("list")
-def list_banks(bank: list[Path] | None = bank_option()) -> None:
+def list_banks(
+    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
+) -> None:
     """List the loaded banks, their topics and question counts by type.
 
     Example:
@@ -50,7 +56,7 @@ def show(
     question_id: str = typer.Argument(..., metavar="ID", help="The question's id."),
     seed: int | None = typer.Option(None, "--seed", help="Which variant (default: a random one, printed)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
-    bank: list[Path] | None = bank_option(),
+    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
 ) -> None:
     """Show one question (a variant, for templates) with its answer, explanation and worked steps.
 
@@ -84,11 +90,12 @@ def show(
         render_solution(console, variant)
 
 
-def variant_json(variant) -> dict:
+def variant_json(variant: Variant) -> dict[str, Any]:
     from dlquiz.grading import LETTERS, expected_text
+    from dlquiz.question import CodeQuestion, NumericQuestion, RecallQuestion
 
     question = variant.question
-    data = {
+    data: dict[str, Any] = {
         "id": question.id,
         "type": question.type,
         "topic": question.topic,
@@ -104,13 +111,13 @@ def variant_json(variant) -> dict:
         data["options"] = [
             {"letter": LETTERS[i], "text": o.text, "correct": o.correct} for i, o in enumerate(variant.options)
         ]
-    if question.type == "numeric":
+    if isinstance(question, NumericQuestion):
         data.update(solver=question.solver, inputs=variant.inputs, unit=question.unit)
         if variant.number_answer is not None:
             data["number_answer"] = variant.number_answer
-    if question.type == "code_output":
+    if isinstance(question, CodeQuestion):
         data.update(code=question.code, language=question.language)
-    if question.type == "recall":
+    if isinstance(question, RecallQuestion):
         data["key_points"] = list(question.key_points)
     return data
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from dlquiz.solvers.checks import positive_int
 from dlquiz.solvers.registry import solver
@@ -10,7 +11,7 @@ from dlquiz.solvers.steps import num
 
 
 @solver(n_in="int", n_out="int")
-def xavier_variance(n_in, n_out, uniform=False):
+def xavier_variance(n_in: int, n_out: int, uniform: bool = False) -> tuple[Any, list[str]]:
     """Xavier/Glorot weight variance 2/(n_in + n_out); uniform=true also derives it from U(-a, a), a = sqrt(6/(n_in +
     n_out))."""
     positive_int("n_in", n_in)
@@ -29,7 +30,7 @@ def xavier_variance(n_in, n_out, uniform=False):
 
 
 @solver(n_in="int")
-def he_variance(n_in):
+def he_variance(n_in: int) -> tuple[Any, list[str]]:
     """He/Kaiming weight variance for ReLU layers (fan_in mode): 2/n_in."""
     positive_int("n_in", n_in)
     out = 2 / n_in

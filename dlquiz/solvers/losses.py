@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import same_length
@@ -14,7 +15,7 @@ LOG_CLAMP = -100.0
 
 
 @solver(logits="vector", target="int")
-def cross_entropy(logits, target):
+def cross_entropy(logits: list[float], target: int) -> tuple[Any, list[str]]:
     """Cross-entropy of logits for a class index, natural log: -log softmax(logits)[target] = logsumexp(logits) -
     logits[target]."""
     if not 0 <= target < len(logits):
@@ -32,7 +33,7 @@ def cross_entropy(logits, target):
 
 
 @solver(p="vector", y="vector")
-def binary_cross_entropy(p, y):
+def binary_cross_entropy(p: list[float], y: list[float]) -> tuple[Any, list[str]]:
     """Mean binary cross-entropy, natural log: -mean(y·log p + (1-y)·log(1-p)), logs clamped at -100 as torch
     BCELoss."""
     same_length("p", p, "y", y)
@@ -54,13 +55,13 @@ def binary_cross_entropy(p, y):
     return answer, steps
 
 
-def _errors(y_true, y_pred):
+def _errors(y_true: list[float], y_pred: list[float]) -> list[float]:
     same_length("y_true", y_true, "y_pred", y_pred)
     return [a - b for a, b in zip(y_true, y_pred, strict=False)]
 
 
 @solver(y_true="vector", y_pred="vector")
-def mse(y_true, y_pred):
+def mse(y_true: list[float], y_pred: list[float]) -> tuple[Any, list[str]]:
     """Mean squared error: (1/N) Σ (y_true - y_pred)²."""
     diffs = _errors(y_true, y_pred)
     squares = [d * d for d in diffs]
@@ -74,7 +75,7 @@ def mse(y_true, y_pred):
 
 
 @solver(y_true="vector", y_pred="vector")
-def mae(y_true, y_pred):
+def mae(y_true: list[float], y_pred: list[float]) -> tuple[Any, list[str]]:
     """Mean absolute error: (1/N) Σ |y_true - y_pred|."""
     diffs = _errors(y_true, y_pred)
     absolute = [abs(d) for d in diffs]
@@ -88,7 +89,7 @@ def mae(y_true, y_pred):
 
 
 @solver(y_true="vector", y_pred="vector")
-def rmse(y_true, y_pred):
+def rmse(y_true: list[float], y_pred: list[float]) -> tuple[Any, list[str]]:
     """Root mean squared error: sqrt((1/N) Σ (y_true - y_pred)²)."""
     diffs = _errors(y_true, y_pred)
     squares = [d * d for d in diffs]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import in_range, non_negative
@@ -27,7 +28,14 @@ def _step_line(t: int, total: int, text: str) -> str | None:
 
 
 @solver(w0="vector", grads="matrix", nesterov="bool")
-def sgd(w0, grads, lr, momentum=0, nesterov=False, weight_decay=0):
+def sgd(
+    w0: list[float],
+    grads: list[list[float]],
+    lr: float,
+    momentum: float = 0,
+    nesterov: bool = False,
+    weight_decay: float = 0,
+) -> tuple[Any, list[str]]:
     """Weights after SGD steps as torch.optim.SGD: g += wd·w; b = g (first step) then μb + g; w -= lr·(g + μb if
     nesterov else b)."""
     _check_grads(w0, grads)
@@ -67,7 +75,14 @@ def sgd(w0, grads, lr, momentum=0, nesterov=False, weight_decay=0):
 
 
 @solver(w0="vector", grads="matrix")
-def adam(w0, grads, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+def adam(
+    w0: list[float],
+    grads: list[list[float]],
+    lr: float = 0.001,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[Any, list[str]]:
     """Weights after Adam steps as torch.optim.Adam: m, v moving averages, w -= lr·m̂/(sqrt(v̂) + eps) with
     bias-corrected m̂, v̂."""
     _check_grads(w0, grads)
@@ -102,7 +117,9 @@ def adam(w0, grads, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
 
 
 @solver(w0="vector", grads="matrix")
-def rmsprop(w0, grads, lr=0.01, alpha=0.99, eps=1e-8):
+def rmsprop(
+    w0: list[float], grads: list[list[float]], lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8
+) -> tuple[Any, list[str]]:
     """Weights after RMSprop steps as torch.optim.RMSprop: v ← α·v + (1-α)·g², w ← w - lr·g/(sqrt(v) + eps)."""
     _check_grads(w0, grads)
     non_negative("lr", lr)
@@ -122,7 +139,7 @@ def rmsprop(w0, grads, lr=0.01, alpha=0.99, eps=1e-8):
 
 
 @solver(w0="vector", grads="matrix")
-def adagrad(w0, grads, lr=0.01, eps=1e-10):
+def adagrad(w0: list[float], grads: list[list[float]], lr: float = 0.01, eps: float = 1e-10) -> tuple[Any, list[str]]:
     """Weights after Adagrad steps as torch.optim.Adagrad: s ← s + g², w ← w - lr·g/(sqrt(s) + eps)."""
     _check_grads(w0, grads)
     non_negative("lr", lr)

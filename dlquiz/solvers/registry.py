@@ -15,7 +15,7 @@ import math
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from dlquiz.errors import SolverError
 
@@ -49,14 +49,17 @@ class Solution:
 _SOLVERS: dict[str, tuple[Callable[..., tuple[Any, list[str]]], SolverInfo]] = {}
 
 
-def solver(**kinds: str) -> Callable:
+SolverFunc = TypeVar("SolverFunc", bound=Callable[..., tuple[Any, list[str]]])
+
+
+def solver(**kinds: str) -> Callable[[SolverFunc], SolverFunc]:
     """Register a solver; ``kinds`` maps argument names to a kind in ``KINDS``.
 
     Arguments not named default to "bool" or "str" when their default is one,
     else "number".
     """
 
-    def register(func: Callable) -> Callable:
+    def register(func: SolverFunc) -> SolverFunc:
         signature = inspect.signature(func)
         unknown = set(kinds) - set(signature.parameters)
         if unknown:
@@ -97,7 +100,7 @@ def describe(name: str) -> SolverInfo:
     return _lookup(name)[1]
 
 
-def _lookup(name: Any) -> tuple[Callable, SolverInfo]:
+def _lookup(name: Any) -> tuple[Callable[..., tuple[Any, list[str]]], SolverInfo]:
     if isinstance(name, str) and name in _SOLVERS:
         return _SOLVERS[name]
     message = f"unknown solver {name!r}"
@@ -180,7 +183,7 @@ def to_int(name: str, value: Any) -> int:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
-        return int(value)  # 4.0 from a template is still the integer 4
+        return int(float(value))  # 4.0 from a template is still the integer 4
     raise SolverError(f"{name} must be an integer, got {_describe_value(value)}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import non_negative, positive, positive_int
@@ -11,7 +12,7 @@ from dlquiz.solvers.steps import num, term
 
 
 @solver(n="int", batch_size="int")
-def iterations_per_epoch(n, batch_size, drop_last=False):
+def iterations_per_epoch(n: int, batch_size: int, drop_last: bool = False) -> tuple[Any, list[str]]:
     """Optimizer steps in one epoch, as len(torch DataLoader): ceil(n/batch_size), or floor with drop_last."""
     non_negative("n", n)
     positive_int("batch_size", batch_size)
@@ -33,7 +34,7 @@ def iterations_per_epoch(n, batch_size, drop_last=False):
 
 
 @solver(step_size="int", t="int")
-def lr_step_decay(lr0, gamma, step_size, t):
+def lr_step_decay(lr0: float, gamma: float, step_size: int, t: int) -> tuple[Any, list[str]]:
     """Step decay, as StepLR after t epochs: lr0·gamma^floor(t/step_size)."""
     non_negative("lr0", lr0)
     positive("gamma", gamma)
@@ -52,7 +53,7 @@ def lr_step_decay(lr0, gamma, step_size, t):
 
 
 @solver()
-def lr_exp_decay(lr0, k, t):
+def lr_exp_decay(lr0: float, k: float, t: float) -> tuple[Any, list[str]]:
     """Exponential decay: lr0·exp(-k·t)."""
     non_negative("lr0", lr0)
     non_negative("k", k)
@@ -69,7 +70,7 @@ def lr_exp_decay(lr0, k, t):
 
 
 @solver()
-def lr_inverse_time_decay(lr0, k, t):
+def lr_inverse_time_decay(lr0: float, k: float, t: float) -> tuple[Any, list[str]]:
     """Inverse-time decay: lr0/(1 + k·t)."""
     non_negative("lr0", lr0)
     non_negative("k", k)
@@ -86,7 +87,7 @@ def lr_inverse_time_decay(lr0, k, t):
 
 
 @solver()
-def lr_cosine(lr0, t, T, lr_min=0):
+def lr_cosine(lr0: float, t: float, T: float, lr_min: float = 0) -> tuple[Any, list[str]]:
     """Cosine annealing, as CosineAnnealingLR's closed form: lr_min + (lr0 - lr_min)(1 + cos(π·t/T))/2."""
     non_negative("lr0", lr0)
     non_negative("t", t)
