@@ -50,10 +50,12 @@ def test_the_bank_loader_gives_bank_errors_or_questions(text):
             question = parse_question(raw, "fuzz.yaml", defaults, default_topic="fuzz")
         except BankError:
             continue
+        assert question.id == raw["id"] and question.line == raw.line
         try:
-            instantiate(question, 1)
+            variant = instantiate(question, 1)
         except VariantError:
-            pass
+            continue
+        assert variant.question is question and variant.prompt
 
 
 @settings(max_examples=100, deadline=None)
@@ -76,17 +78,21 @@ typed = st.one_of(
 @settings(max_examples=500, deadline=None)
 @given(typed)
 def test_answer_parsers_raise_only_format_errors(text):
-    for parse in (
-        lambda t: parse_number(t),
-        lambda t: parse_number(t, percent=True),
-        lambda t: parse_vector(t),
-        lambda t: parse_matrix(t),
-        lambda t: parse_letters(t, 5, multi=True),
+    def is_number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    for parse, valid in (
+        (lambda t: parse_number(t), is_number),
+        (lambda t: parse_number(t, percent=True), is_number),
+        (lambda t: parse_vector(t), lambda v: isinstance(v, list) and all(map(is_number, v))),
+        (lambda t: parse_matrix(t), lambda m: isinstance(m, list) and all(all(map(is_number, r)) for r in m)),
+        (lambda t: parse_letters(t, 5, multi=True), lambda i: list(i) == sorted(set(i)) and set(i) <= set(range(5))),
     ):
         try:
-            parse(text)
+            result = parse(text)
         except AnswerFormatError:
-            pass
+            continue
+        assert valid(result), (text, result)
 
 
 json_values = st.recursive(
