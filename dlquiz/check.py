@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.expr import Budget
-from dlquiz.grading import matches, normalize_output, outputs_match
+from dlquiz.grading import normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
+from dlquiz.tolerance import matches
 from dlquiz.variants import CHECK_STEPS, Variant, VariantError, instantiate, wrong_mistakes
 
 SAMPLES = 50
@@ -57,9 +58,7 @@ def check_bank(
         if isinstance(question, NumericQuestion):
             report.errors.extend(check_numeric(question, samples))
             report.warnings.extend(
-                _where(
-                    question, f"distractor {n} has no 'why': a learner who makes this mistake is not told which it is"
-                )
+                _where(question, f"distractor {n} has no 'why': a learner who makes this mistake is not told which")
                 for n, d in enumerate(question.distractors, start=1)
                 if not d.why.strip()
             )

@@ -23,7 +23,7 @@ from typing import Any
 
 from dlquiz import __version__
 from dlquiz.errors import StoreError
-from dlquiz.schedule import scheduler_for
+from dlquiz.schedule import rebuild_card, scheduler_for
 from dlquiz.settings import SETTINGS
 from dlquiz.store import MODES, Exam, Review, Store, card_to_dict, iso_utc, parse_utc
 
@@ -401,7 +401,7 @@ def import_progress(store: Store, progress: Progress) -> ImportResult:
 
         scheduler = scheduler_for(store)
         for qid in sorted(touched):
-            store.rebuild_card(qid, scheduler)
+            rebuild_card(store, qid, scheduler)
 
     return ImportResult(
         imported=imported,

@@ -21,7 +21,18 @@ from typing import Any
 from dlquiz.errors import DlquizError, ExprError, SolverError
 from dlquiz.expr import Budget, BudgetExceeded
 from dlquiz.numfmt import format_grid, format_value, is_matrix
-from dlquiz.question import CodeQuestion, Distractor, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance
+from dlquiz.question import (
+    CodeQuestion,
+    Distractor,
+    McqQuestion,
+    NumericQuestion,
+    Option,
+    Param,
+    Question,
+    RecallQuestion,
+    Tolerance,
+)
+from dlquiz.tolerance import matches
 
 MAX_TRIES = 1000
 # Evaluation steps one variant may spend drawing; `dlquiz check` gives a template CHECK_STEPS for all its draws.
@@ -234,7 +245,7 @@ def mistake_values(question: NumericQuestion, values: dict[str, Any], answer: An
     A mistake that fails for these numbers (say, a negative size) is left out.
     """
     env = {**values, "answer": answer}
-    found = []
+    found: list[tuple[Distractor, Any]] = []
     for distractor in question.distractors:
         try:
             if distractor.expr is not None:
@@ -253,8 +264,6 @@ def distractor_values(question: NumericQuestion, values: dict[str, Any], answer:
     Two candidates count as the same when they print the same, so no option
     can look identical to another or to the answer.
     """
-    from dlquiz.grading import matches
-
     wanted = question.choices - 1
     seen = {format_value(answer)}
     found: list[Any] = []
@@ -274,8 +283,6 @@ def distractor_values(question: NumericQuestion, values: dict[str, Any], answer:
 
 def wrong_mistakes(variant: Variant) -> list[tuple[Distractor, Any]]:
     """The mistakes whose value for this variant is a wrong answer (not the answer, the answer's shape)."""
-    from dlquiz.grading import matches
-
     question = variant.question
     if not isinstance(question, NumericQuestion) or not question.distractors:
         return []

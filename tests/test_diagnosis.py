@@ -91,7 +91,8 @@ def test_typed_answer_equal_to_a_named_mistake_names_it(bank):
         no_plus_one = (n + 2 * p - f) // s
         if no_plus_one == no_padding:
             continue  # both mistakes give this number: the first in the list is named
-        assert grade(variant, str(no_plus_one)).diagnosis == f"{no_plus_one} pixels is what you get if you forgot the +1."
+        expected = f"{no_plus_one} pixels is what you get if you forgot the +1."
+        assert grade(variant, str(no_plus_one)).diagnosis == expected
 
 
 def test_right_and_unexplained_answers_get_no_diagnosis(bank):
@@ -102,7 +103,8 @@ def test_right_and_unexplained_answers_get_no_diagnosis(bank):
 
 def test_static_question_and_first_match_wins(bank):
     variant = instantiate(bank.get("conv-static"), 0)
-    assert grade(variant, "56").diagnosis == "56 is what you get if you divided the input by the stride and ignored the filter."
+    ignored_filter = "56 is what you get if you divided the input by the stride and ignored the filter."
+    assert grade(variant, "56").diagnosis == ignored_filter
     assert grade(variant, "54").diagnosis == "54 is what you get if you forgot the +1."
     assert grade(variant, "55").diagnosis is None
 
@@ -132,7 +134,8 @@ def test_check_flags_a_mistake_that_is_never_wrong_and_one_without_why(tmp_path)
     text = BANK.replace("    - solver_unused: 1\n", "    - expr: '[[0, 0], [0, 0]]'\n")
     report = check_bank(load(tmp_path, text))
     assert len(report.errors) == 2, report.errors
-    assert "conv-typed: distractor 3 (this one is never a mistake) never differs from the answer in 50 variant(s)" in report.errors[0]
+    never = "conv-typed: distractor 3 (this one is never a mistake) never differs from the answer in 50 variant(s)"
+    assert never in report.errors[0]
     # Stride 1 gives a 3×3 matrix for a 2×2 answer: it can never be a wrong answer of the right shape.
     assert "pooled: distractor 1 (used stride 1) never differs from the answer" in report.errors[1]
     about_distractors = [w for w in report.warnings if "distractor" in w]
@@ -143,7 +146,8 @@ def test_check_command_reports_it_in_one_line(tmp_path):
     write_bank(tmp_path, BANK.replace("    - solver_unused: 1\n", ""))
     result = run_dlquiz("check", str(tmp_path / "bank.yaml"))
     assert result.returncode == 1
-    assert "bank.yaml:1: conv-typed: distractor 3 (this one is never a mistake) never differs" in result.stdout + result.stderr
+    never = "bank.yaml:1: conv-typed: distractor 3 (this one is never a mistake) never differs"
+    assert never in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
 

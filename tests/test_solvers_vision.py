@@ -160,6 +160,7 @@ def test_rnn_params_steps_and_errors():
 def test_recurrent_params_match_torch_when_installed():
     torch = pytest.importorskip("torch")
     for x, h, _ in RNN:
-        for name, module in (("rnn_params", torch.nn.RNN), ("lstm_params", torch.nn.LSTM), ("gru_params", torch.nn.GRU)):
+        modules = (("rnn_params", torch.nn.RNN), ("lstm_params", torch.nn.LSTM), ("gru_params", torch.nn.GRU))
+        for name, module in modules:
             count = sum(p.numel() for p in module(x, h).parameters())
             assert solve(name, input_size=x, hidden_size=h, double_bias=True).answer == count

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from banktools import REPO, write_bank
 from profiles import examples
-from dlquiz.grading import matches
+from dlquiz.tolerance import matches
 from dlquiz.loader import load_banks, load_paths
 from dlquiz.question import NumericQuestion
 from dlquiz.variants import VariantError, instantiate

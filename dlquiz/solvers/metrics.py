@@ -70,9 +70,8 @@ def _box(name: str, box: list[float]) -> tuple[float, float, float, float]:
 
 
 @solver(a="vector", b="vector")
-def iou(a: list[float], b: list[float]) -> tuple[Any, list[str]]:
-    """Intersection over union of boxes [x1, y1, x2, y2]: area (x2 - x1)(y2 - y1), no +1 pixel; disjoint boxes give
-    0."""
+def iou(a: list[float], b: list[float]) -> tuple[float, list[str]]:
+    """Intersection over union of boxes [x1, y1, x2, y2], area (x2 - x1)(y2 - y1) without +1; disjoint give 0."""
     ax1, ay1, ax2, ay2 = _box("a", a)
     bx1, by1, bx2, by2 = _box("b", b)
     area_a = (ax2 - ax1) * (ay2 - ay1)

@@ -70,8 +70,8 @@ def _recurrent(gates: int, cell: str, x: int, h: int, double_bias: bool) -> tupl
     if double_bias:
         steps.insert(
             0,
-            "PyTorch keeps two bias vectors, b_ih and b_hh; "
-            "they only ever appear summed, so Keras and the textbooks keep one",
+            "PyTorch keeps two bias vectors, b_ih and b_hh; they only ever appear summed, so Keras and "
+            "the textbooks keep one",
         )
     return out, [*steps, f"= {out}"]
 
@@ -89,7 +89,7 @@ def gru_params(input_size: int, hidden_size: int, double_bias: bool = False) -> 
 
 
 @solver(input_size="int", hidden_size="int")
-def rnn_params(input_size: int, hidden_size: int, double_bias: bool = False) -> tuple[Any, list[str]]:
+def rnn_params(input_size: int, hidden_size: int, double_bias: bool = False) -> tuple[int, list[str]]:
     """Trainable parameters of one Elman RNN layer: h(x+h) + h, or h(x+h) + 2h with PyTorch's two bias vectors."""
     return _recurrent(1, "an Elman RNN", input_size, hidden_size, double_bias)
 
@@ -130,9 +130,8 @@ def mha_params(d_model: int, heads: int, bias: bool = True) -> tuple[Any, list[s
 
 
 @solver(d_model="int", d_ff="int")
-def transformer_block_params(d_model: int, d_ff: int, bias: bool = True) -> tuple[Any, list[str]]:
-    """Parameters of torch.nn.TransformerEncoderLayer(d_model, nhead, d_ff): attention 4d² + 4d, FFN 2·d·d_ff + d_ff
-    + d, 2 LayerNorms 4d."""
+def transformer_block_params(d_model: int, d_ff: int, bias: bool = True) -> tuple[int, list[str]]:
+    """Parameters of torch TransformerEncoderLayer: attention 4d² + 4d, FFN 2·d·d_ff + d_ff + d, two LayerNorms 4d."""
     positive_int("d_model", d_model)
     positive_int("d_ff", d_ff)
     d = d_model
@@ -198,9 +197,8 @@ def activation_memory(elements: int, bytes_per_element: int = 4) -> tuple[Any, l
 
 
 @solver(h="int", w="int", c_in="int", c_out="int", k="int")
-def depthwise_separable_macs(h: int, w: int, c_in: int, c_out: int, k: int) -> tuple[Any, list[str]]:
-    """Multiply-accumulates of a k×k depthwise then a 1×1 pointwise convolution for an h×w output: h·w·c_in·k² +
-    h·w·c_in·c_out."""
+def depthwise_separable_macs(h: int, w: int, c_in: int, c_out: int, k: int) -> tuple[int, list[str]]:
+    """MACs of a k×k depthwise then a 1×1 pointwise convolution, h×w output: h·w·c_in·k² + h·w·c_in·c_out."""
     for name, value in (("h", h), ("w", w), ("c_in", c_in), ("c_out", c_out), ("k", k)):
         positive_int(name, value)
     depthwise = h * w * c_in * k * k
