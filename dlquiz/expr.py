@@ -641,7 +641,7 @@ class Template:
         for piece in pieces:
             if not isinstance(piece, str):
                 raise ExprError(f"a placeholder value must be text, not {type(piece).__name__}")
-        return "".join(str(piece) for piece in pieces)  # each one is text: checked above
+        return "".join(pieces)
 
     def pieces(self, values: Mapping[str, T]) -> list[str | T]:
         """Literal text and the placeholders' values in order, for callers that lay values out."""
