@@ -6,11 +6,12 @@ The single place that says what a valid setting is: ``dlquiz config`` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.days import learner_zone, zone_name, zone_named
-from dlquiz.errors import DlquizError
+from dlquiz.errors import DlquizError, SettingError
 from dlquiz.schedule import DEFAULTS
 
 
@@ -18,7 +19,7 @@ from dlquiz.schedule import DEFAULTS
 class Setting:
     name: str
     help: str
-    kind: type  # int, float, or str (a time zone name)
+    kind: type[int] | type[float] | type[str]  # str: a time zone name
     lo: float = 0
     hi: float = 0
 
@@ -60,23 +61,28 @@ SETTINGS = {
 assert set(SETTINGS) == set(DEFAULTS) | {TIMEZONE}
 
 
-def parse_setting(name: str, text: str) -> Any:
-    """The value of ``name`` given as text; DlquizError naming what is valid otherwise."""
+def parse_setting(name: str, text: str) -> float | int | str:
+    """The value of ``name`` given as text; SettingError naming what is valid otherwise."""
     setting = SETTINGS.get(name)
     if setting is None:
-        raise DlquizError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
+        raise SettingError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
     if setting.kind is str:
-        return zone_named(text).key  # its own one-line error names the zone
+        try:
+            return zone_named(text).key
+        except DlquizError as error:
+            raise SettingError(str(error)) from None  # its own one-line message names the zone
+    value: float | int | None
     try:
-        value = setting.kind(text)
+        value = int(text) if setting.kind is int else float(text)
     except ValueError:
         value = None
     if not setting.accepts(value):
-        raise DlquizError(f"{name} must be {setting.valid}, not '{text}'")
+        raise SettingError(f"{name} must be {setting.valid}, not '{text}'")
+    assert value is not None  # accepts() said it is a number
     return value
 
 
-def current(stored: dict[str, Any]) -> dict[str, Any]:
+def current(stored: Mapping[str, Any]) -> dict[str, Any]:
     """Every setting's value: the stored one, else the default (the system's zone for ``timezone``)."""
     values: dict[str, Any] = {name: stored.get(name, DEFAULTS[name]) for name in DEFAULTS}
     values[TIMEZONE] = zone_name(learner_zone(stored.get(TIMEZONE)))
