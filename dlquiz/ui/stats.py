@@ -147,10 +147,9 @@ def _heatmap(console: Console, stats: Stats, width: int) -> None:
         monday = first + timedelta(weeks=w)
         if w == 0 or monday.month != (monday - timedelta(weeks=1)).month:
             name = f"{monday:%b}"
-            if all(c == " " for c in months[w * cell : w * cell + len(name) + 1]) and w * cell + len(name) <= len(
-                months
-            ):
-                months[w * cell : w * cell + len(name)] = name
+            at = w * cell
+            if all(c == " " for c in months[at : at + len(name) + 1]) and at + len(name) <= len(months):
+                months[at : at + len(name)] = name
     console.print(Text(" " * LABEL + "".join(months).rstrip(), style="dim"), no_wrap=True)
     for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
         row = []
