@@ -6,7 +6,6 @@ The single place that says what a valid setting is: ``dlquiz config`` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,28 +60,27 @@ SETTINGS = {
 assert set(SETTINGS) == set(DEFAULTS) | {TIMEZONE}
 
 
-def parse_setting(name: str, text: str) -> float | int | str:
-    """The value of ``name`` given as text; SettingError naming what is valid otherwise."""
+def parse_setting(name: str, text: str) -> Any:
+    """The value of ``name`` given as text; SettingError (a usage error) naming what is valid otherwise."""
     setting = SETTINGS.get(name)
     if setting is None:
         raise SettingError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
     if setting.kind is str:
         try:
             return zone_named(text).key
-        except DlquizError as error:
-            raise SettingError(str(error)) from None  # its own one-line message names the zone
-    value: float | int | None
+        except DlquizError as error:  # its one line names the zone
+            raise SettingError(str(error)) from None
+    value: Any
     try:
-        value = int(text) if setting.kind is int else float(text)
+        value = setting.kind(text)
     except ValueError:
         value = None
     if not setting.accepts(value):
         raise SettingError(f"{name} must be {setting.valid}, not '{text}'")
-    assert value is not None  # accepts() said it is a number
     return value
 
 
-def current(stored: Mapping[str, Any]) -> dict[str, Any]:
+def current(stored: dict[str, Any]) -> dict[str, Any]:
     """Every setting's value: the stored one, else the default (the system's zone for ``timezone``)."""
     values: dict[str, Any] = {name: stored.get(name, DEFAULTS[name]) for name in DEFAULTS}
     values[TIMEZONE] = zone_name(learner_zone(stored.get(TIMEZONE)))
