@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dlquiz.days import learner_zone, zone_name, zone_named
-from dlquiz.errors import DlquizError
+from dlquiz.errors import DlquizError, SettingError
 from dlquiz.schedule import DEFAULTS
 
 _YES, _NO = ("yes", "true", "on", "1"), ("no", "false", "off", "0")
@@ -24,7 +24,7 @@ _YES, _NO = ("yes", "true", "on", "1"), ("no", "false", "off", "0")
 class Setting:
     name: str
     help: str
-    kind: type  # int, float, str (a time zone name), bool, or list (of bank paths)
+    kind: type[int] | type[float] | type[str] | type[bool] | type[list[str]]  # str: a time zone name; list: bank paths
     lo: float = 0
     hi: float = 0
     default: Any = None
@@ -87,12 +87,15 @@ assert set(DEFAULTS) | {TIMEZONE} <= set(SETTINGS)
 
 
 def parse_setting(name: str, text: str) -> Any:
-    """The value of ``name`` given as text; DlquizError naming what is valid otherwise."""
+    """The value of ``name`` given as text; SettingError (a usage error) naming what is valid otherwise."""
     setting = SETTINGS.get(name)
     if setting is None:
-        raise DlquizError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
+        raise SettingError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
     if setting.kind is str:
-        return zone_named(text).key  # its own one-line error names the zone
+        try:
+            return zone_named(text).key
+        except DlquizError as error:  # its one line names the zone
+            raise SettingError(str(error)) from None
     value: Any = None
     if setting.kind is bool:
         value = True if text.lower() in _YES else False if text.lower() in _NO else None
@@ -100,7 +103,7 @@ def parse_setting(name: str, text: str) -> Any:
         paths = [Path(p).expanduser() for p in text.split(os.pathsep) if p.strip()]
         missing = [p for p in paths if not p.exists()]
         if missing:
-            raise DlquizError(f"{name}: no such file or folder: {missing[0]}")
+            raise SettingError(f"{name}: no such file or folder: {missing[0]}")
         # Absolute, so the banks load the same from any working folder.
         value = [str(p.resolve()) for p in paths]
     else:
@@ -109,7 +112,7 @@ def parse_setting(name: str, text: str) -> Any:
         except ValueError:
             pass
     if not setting.accepts(value):
-        raise DlquizError(f"{name} must be {setting.valid}, not '{text}'")
+        raise SettingError(f"{name} must be {setting.valid}, not '{text}'")
     return value
 
 

@@ -6,13 +6,16 @@ import json
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from dlquiz.cli.app import (
     app, bank_option, bank_sources, difficulty_option, fail, filtered_questions, load_or_fail, tag_option, topic_option, type_option,
 )
+
+if TYPE_CHECKING:
+    from dlquiz.variants import Variant
 
 
 @app.command("list")
@@ -25,11 +28,11 @@ def list_banks(
         False, "--orphans", help="Ids with saved progress that no loaded bank has (renamed or deleted)."
     ),
     as_json: bool = typer.Option(False, "--json", help="With --questions, --tags or --orphans: print JSON."),
-    topic: Optional[List[str]] = topic_option(),
-    tag: Optional[List[str]] = tag_option(),
-    qtype: Optional[List[str]] = type_option(),
-    difficulty: Optional[List[int]] = difficulty_option(),
-    bank: Optional[List[Path]] = bank_option(),
+    topic: list[str] | None = topic_option(),
+    tag: list[str] | None = tag_option(),
+    qtype: list[str] | None = type_option(),
+    difficulty: list[int] | None = difficulty_option(),
+    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
 ) -> None:
     """List the loaded banks, their topics and question counts by type; or the questions, tags or orphans.
 
@@ -151,13 +154,13 @@ def _list_orphans(bank, as_json: bool) -> None:
 
 @app.command()
 def search(
-    words: List[str] = typer.Argument(..., metavar="TEXT...", help="Words that must all appear (any case)."),
+    words: list[str] = typer.Argument(..., metavar="TEXT...", help="Words that must all appear (any case)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
-    topic: Optional[List[str]] = topic_option(),
-    tag: Optional[List[str]] = tag_option(),
-    qtype: Optional[List[str]] = type_option(),
-    difficulty: Optional[List[int]] = difficulty_option(),
-    bank: Optional[List[Path]] = bank_option(),
+    topic: list[str] | None = topic_option(),
+    tag: list[str] | None = tag_option(),
+    qtype: list[str] | None = type_option(),
+    difficulty: list[int] | None = difficulty_option(),
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Find questions whose id, tags, prompt, options, answer or explanation contain all the words.
 
@@ -183,12 +186,12 @@ def search(
 @app.command()
 def show(
     question_id: str = typer.Argument(..., metavar="ID", help="The question's id."),
-    seed: Optional[int] = typer.Option(
+    seed: int | None = typer.Option(
         None, "--seed", metavar="NUMBER", help="Which variant (default: a random one, printed)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
     history: bool = typer.Option(False, "--history", help="Show your review log and schedule for it instead."),
-    bank: Optional[List[Path]] = bank_option(),
+    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
 ) -> None:
     """Show one question (a variant, for templates) with its answer, explanation and worked steps.
 
@@ -227,8 +230,9 @@ def show(
     if as_json:
         print(json.dumps(variant_json(variant), indent=2, ensure_ascii=False))
     else:
-        from dlquiz.ui.render import render_variant, render_solution
         from rich.console import Console
+
+        from dlquiz.ui.render import render_solution, render_variant
 
         console = Console()
         render_variant(console, variant, header=f"{question.id} · seed {seed}")
@@ -268,11 +272,12 @@ def _show_history(question_id: str, as_json: bool) -> None:
               f"{interval:<14} {e['mode']}".rstrip())
 
 
-def variant_json(variant) -> dict:
+def variant_json(variant: Variant) -> dict[str, Any]:
     from dlquiz.grading import LETTERS, expected_text
+    from dlquiz.question import CodeQuestion, NumericQuestion, RecallQuestion
 
     question = variant.question
-    data = {
+    data: dict[str, Any] = {
         "id": question.id,
         "type": question.type,
         "topic": question.topic,
@@ -285,21 +290,23 @@ def variant_json(variant) -> dict:
     }
     if variant.kind == "choice":
         data["answer"] = [LETTERS[i] for i in variant.answer]
-        data["options"] = [{"letter": LETTERS[i], "text": o.text, "correct": o.correct} for i, o in enumerate(variant.options)]
-    if question.type == "numeric":
+        data["options"] = [
+            {"letter": LETTERS[i], "text": o.text, "correct": o.correct} for i, o in enumerate(variant.options)
+        ]
+    if isinstance(question, NumericQuestion):
         data.update(solver=question.solver, inputs=variant.inputs, unit=question.unit)
         if variant.number_answer is not None:
             data["number_answer"] = variant.number_answer
-    if question.type == "code_output":
+    if isinstance(question, CodeQuestion):
         data.update(code=question.code, language=question.language)
-    if question.type == "recall":
+    if isinstance(question, RecallQuestion):
         data["key_points"] = list(question.key_points)
     return data
 
 
 @app.command()
 def check(
-    paths: Optional[List[Path]] = typer.Argument(
+    paths: list[Path] | None = typer.Argument(
         None, metavar="[PATH]...", help="Bank files or folders (default: what the other commands load)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable JSON report."),
@@ -307,7 +314,9 @@ def check(
         False, "--run-code", help="Run every code_output snippet in a sandbox (bubblewrap) and compare what it prints."
     ),
     unsandboxed: bool = typer.Option(
-        False, "--unsandboxed", help="With --run-code: run snippets even where no sandbox can be made (trusted banks only)."
+        False,
+        "--unsandboxed",
+        help="With --run-code: run snippets even where no sandbox can be made (trusted banks only).",
     ),
     samples: int = typer.Option(50, "--samples", min=5, help="Variants sampled per numeric template."),
 ) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from dlquiz.cli.app import app, fail
@@ -11,11 +9,11 @@ from dlquiz.cli.app import app, fail
 
 @app.command()
 def config(
-    name: Optional[str] = typer.Argument(None, metavar="[NAME]", help="A setting (dlquiz config lists them)."),
-    value: Optional[str] = typer.Argument(
+    name: str | None = typer.Argument(None, metavar="[NAME]", help="A setting (dlquiz config lists them)."),
+    value: str | None = typer.Argument(
         None, metavar="[VALUE]", help="Its new value (omit to show the current one)."
     ),
-    reset: Optional[str] = typer.Option(
+    reset: str | None = typer.Option(
         None, "--reset", metavar="NAME", help="Forget this setting: its default applies again.", show_default=False
     ),
 ) -> None:
@@ -42,13 +40,9 @@ def config(
 
         dlquiz config --reset bank_paths
     """
-    from dlquiz.errors import DlquizError
+    from dlquiz.errors import DlquizError, SettingError
     from dlquiz.settings import SETTINGS, TIMEZONE, current, parse_setting
     from dlquiz.store import Store
-
-    def usage_error(error: DlquizError) -> int:
-        bad_value = ("setting", "must be", "time zone", "no such file")
-        return 2 if any(word in str(error) for word in bad_value) else 1
 
     try:
         if reset is not None:
@@ -72,8 +66,10 @@ def config(
             stored = store.settings()
             where = store.path
         values = current(stored)
+    except SettingError as error:
+        fail(str(error), 2)  # a usage error, like typer's own
     except DlquizError as error:
-        fail(str(error), usage_error(error))
+        fail(str(error))
     if name is None:
         print(f"data folder: {where.parent}  (progress in {where.name}; set DLQUIZ_HOME to move it)")
     for key, setting in SETTINGS.items():

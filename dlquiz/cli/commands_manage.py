@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -13,7 +12,7 @@ from dlquiz.cli.app import app, bank_option, fail, filtered_questions, learner_t
 IDS = typer.Argument(None, metavar="[ID]...", help="Question ids.", show_default=False)
 
 
-def _pick(ids: Optional[List[str]], tags, topics, bank, *, need_one: bool = True) -> list[str]:
+def _pick(ids: list[str] | None, tags, topics, bank) -> list[str]:
     """The ids named, plus those of every question with one of ``tags`` or in one of ``topics``.
 
     Named ids must be loaded questions (the closest ones are suggested): a
@@ -61,10 +60,10 @@ def _topic_option():
 
 @app.command()
 def suspend(
-    ids: Optional[List[str]] = IDS,
-    tag: Optional[List[str]] = _tag_option(),
-    topic: Optional[List[str]] = _topic_option(),
-    bank: Optional[List[Path]] = bank_option(),
+    ids: list[str] | None = IDS,
+    tag: list[str] | None = _tag_option(),
+    topic: list[str] | None = _topic_option(),
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Put questions aside: drills and exams never ask a suspended question until you unsuspend it.
 
@@ -83,10 +82,10 @@ def suspend(
 
 @app.command()
 def unsuspend(
-    ids: Optional[List[str]] = IDS,
-    tag: Optional[List[str]] = _tag_option(),
-    topic: Optional[List[str]] = _topic_option(),
-    bank: Optional[List[Path]] = bank_option(),
+    ids: list[str] | None = IDS,
+    tag: list[str] | None = _tag_option(),
+    topic: list[str] | None = _topic_option(),
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Bring back suspended (or buried) questions: they are drilled again, on their old schedule.
 
@@ -103,8 +102,8 @@ def unsuspend(
 
 @app.command()
 def bury(
-    ids: List[str] = typer.Argument(..., metavar="ID...", help="Question ids."),
-    bank: Optional[List[Path]] = bank_option(),
+    ids: list[str] = typer.Argument(..., metavar="ID...", help="Question ids."),
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Hide questions until tomorrow (the next midnight in your time zone: dlquiz config timezone).
 
@@ -126,9 +125,9 @@ def bury(
 
 @app.command()
 def reset(
-    ids: List[str] = typer.Argument(..., metavar="ID...", help="Question ids."),
+    ids: list[str] = typer.Argument(..., metavar="ID...", help="Question ids."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    bank: Optional[List[Path]] = bank_option(),
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Forget questions' schedules: they come back as new. Their review log is kept.
 
@@ -151,7 +150,7 @@ def reset(
 def rename(
     old: str = typer.Argument(..., metavar="OLD", help="The id the history is kept under (see dlquiz list --orphans)."),
     new: str = typer.Argument(..., metavar="NEW", help="The question's id in the banks now."),
-    bank: Optional[List[Path]] = bank_option(),
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Move a question's history (reviews, schedule, suspension) from its old id to its new one.
 
