@@ -907,7 +907,8 @@ class Store:
         """Log an event unless its uid is already logged; True if added."""
         with self.transaction():
             added = self.db.execute(
-                "INSERT OR IGNORE INTO question_events (uid, question_id, kind, at, until, new_id) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO question_events (uid, question_id, kind, at, until, new_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 (event.uid, event.question_id, event.kind, iso_utc(event.at),
                  iso_utc(event.until) if event.until else None, event.new_id),
             )
@@ -932,11 +933,12 @@ class Store:
         The caller rebuilds ``new_id``'s card when both ids had reviews.
         """
         with self.transaction():
-            moved = self.db.execute("UPDATE reviews SET question_id = ? WHERE question_id = ?", (new_id, old_id)).rowcount
-            self.db.execute("UPDATE OR IGNORE cards SET question_id = ? WHERE question_id = ?", (new_id, old_id))
+            ids = (new_id, old_id)
+            moved = self.db.execute("UPDATE reviews SET question_id = ? WHERE question_id = ?", ids).rowcount
+            self.db.execute("UPDATE OR IGNORE cards SET question_id = ? WHERE question_id = ?", ids)
             self.db.execute("DELETE FROM cards WHERE question_id = ?", (old_id,))
             self.db.execute(
-                "UPDATE question_events SET question_id = ? WHERE question_id = ? AND kind != 'rename'", (new_id, old_id)
+                "UPDATE question_events SET question_id = ? WHERE question_id = ? AND kind != 'rename'", ids
             )
             return moved
 

@@ -11,10 +11,22 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from dlquiz.cli.app import (
-    app, bank_option, bank_sources, difficulty_option, fail, filtered_questions, load_or_fail, tag_option, topic_option, type_option,
+    app,
+    bank_option,
+    bank_sources,
+    difficulty_option,
+    fail,
+    filtered_questions,
+    load_or_fail,
+    tag_option,
+    topic_option,
+    type_option,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dlquiz.question import Question
     from dlquiz.variants import Variant
 
 
@@ -55,17 +67,22 @@ def list_banks(
         if tags:
             from dlquiz.browse import tag_counts
 
-            counts = tag_counts(picked)
+            per_tag = tag_counts(picked)
             if as_json:
-                print(json.dumps(counts, indent=2, ensure_ascii=False))
+                print(json.dumps(per_tag, indent=2, ensure_ascii=False))
             else:
-                for name, n in counts.items():
+                for name, n in per_tag.items():
                     print(f"{n:5d}  {name}")
         else:
             print_questions(picked, as_json)
         return
     if as_json or topic or tag or qtype or difficulty:
         fail("--json and the filters go with --questions or --tags", 2)
+    _overview(bank)
+
+
+def _overview(bank: list[Path] | None) -> None:
+    """Banks, topics and question counts by type: ``dlquiz list`` without options."""
     from rich.console import Console
     from rich.table import Table
 
@@ -101,7 +118,7 @@ def list_banks(
         raise typer.Exit(1)
 
 
-def print_questions(questions, as_json: bool) -> None:
+def print_questions(questions: Sequence[Question], as_json: bool) -> None:
     """One line per question with its state (``list --questions``, ``search``), or a JSON list."""
     from dlquiz.browse import question_rows
     from dlquiz.errors import DlquizError
@@ -130,7 +147,7 @@ def print_questions(questions, as_json: bool) -> None:
     print(f"{len(rows)} question(s)")
 
 
-def _list_orphans(bank, as_json: bool) -> None:
+def _list_orphans(bank: list[Path] | None, as_json: bool) -> None:
     from dlquiz.browse import orphans
     from dlquiz.errors import DlquizError
     from dlquiz.store import Store

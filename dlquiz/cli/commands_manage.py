@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from dlquiz.cli.app import app, bank_option, fail, filtered_questions, learner_tz, load_or_fail
 
+if TYPE_CHECKING:
+    from dlquiz.store import Store
+
+# An action on the store: (store, ids, now) -> the ids it changed.
+Action = Callable[["Store", list[str], datetime], list[str]]
+
 IDS = typer.Argument(None, metavar="[ID]...", help="Question ids.", show_default=False)
 
 
-def _pick(ids: list[str] | None, tags, topics, bank) -> list[str]:
+def _pick(
+    ids: list[str] | None, tags: list[str] | None, topics: list[str] | None, bank: list[Path] | None
+) -> list[str]:
     """The ids named, plus those of every question with one of ``tags`` or in one of ``topics``.
 
     Named ids must be loaded questions (the closest ones are suggested): a
@@ -34,7 +44,7 @@ def _pick(ids: list[str] | None, tags, topics, bank) -> list[str]:
     return list(dict.fromkeys(picked))
 
 
-def _apply(action, ids: list[str], done: str, already: str) -> None:
+def _apply(action: Action, ids: list[str], done: str, already: str) -> None:
     from dlquiz.errors import DlquizError
     from dlquiz.store import Store
 
@@ -50,11 +60,11 @@ def _apply(action, ids: list[str], done: str, already: str) -> None:
         print(f"{len(ids) - len(changed)} question(s) {already}")
 
 
-def _tag_option():
+def _tag_option() -> Any:
     return typer.Option(None, "--tag", metavar="TAG", help="Every question with this tag (repeatable).")
 
 
-def _topic_option():
+def _topic_option() -> Any:
     return typer.Option(None, "--topic", "-t", metavar="TOPIC", help="Every question of this topic (repeatable).")
 
 

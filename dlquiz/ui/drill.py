@@ -10,8 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from dlquiz.drill import DrillSession, Summary
-from dlquiz.session import Answer
 from dlquiz.errors import AnswerFormatError
+from dlquiz.session import Answer
 from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.terminal import Quit, Terminal
