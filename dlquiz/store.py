@@ -580,6 +580,11 @@ class Store:
         sql += " ORDER BY reviewed_at, uid"
         return [_review_from_row(row) for row in self.db.execute(sql, args)]
 
+    def iter_reviews(self) -> Iterator[Review]:
+        """The whole review log, oldest first, one row at a time: an export of a long log stays small."""
+        for row in self.db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, uid"):
+            yield _review_from_row(row)
+
     def review_uids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT uid FROM reviews")}
 
