@@ -612,10 +612,12 @@ class Store:
 
     def count_new_since(self, since: datetime) -> int:
         """Questions introduced at or after ``since``: their first non-cram review is that late."""
+        # Today's reviews (time index) without an earlier one (question index): never the whole log.
         return self.db.execute(
-            "SELECT COUNT(*) FROM (SELECT question_id FROM reviews WHERE mode != 'cram' "
-            "GROUP BY question_id HAVING MIN(reviewed_at) >= ?)",
-            (iso_utc(since),),
+            "SELECT COUNT(DISTINCT r.question_id) FROM reviews r WHERE r.reviewed_at >= ? AND r.mode != 'cram'"
+            " AND NOT EXISTS (SELECT 1 FROM reviews f WHERE f.question_id = r.question_id"
+            " AND f.mode != 'cram' AND f.reviewed_at < ?)",
+            (iso_utc(since), iso_utc(since)),
         ).fetchone()[0]
 
     # settings ---------------------------------------------------------------
