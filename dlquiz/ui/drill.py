@@ -13,6 +13,7 @@ from dlquiz.errors import AnswerFormatError
 from dlquiz.session import DrillSession, Summary
 from dlquiz.ui.render import render_solution, render_variant
 from dlquiz.ui.terminal import Quit, Terminal
+from dlquiz.ui.warmup import warm_up
 from dlquiz.variants import Variant
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -48,6 +49,8 @@ def _header(session: DrillSession, variant: Variant) -> str:
 
 def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Terminal) -> None:
     render_variant(console, variant, header=_header(session, variant))
+    if terminal.interactive:  # a learner reads now; a script's short run needs no warm-up
+        warm_up()
     started = time.monotonic()
     while True:
         try:
