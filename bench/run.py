@@ -216,8 +216,12 @@ def measure(figures: list[Figure], floors: dict[str, list[float]], homes: dict[s
             if job.fresh:
                 home = work / f"fresh-{round_}-{id(job)}"
                 shutil.copytree(homes[job.home], home)
-            seconds, rss = run_once(job.argv, dict(base_env, DLQUIZ_HOME=str(home)), job.until, job.use_pty,
-                                    job.memory)
+            try:
+                seconds, rss = run_once(job.argv, dict(base_env, DLQUIZ_HOME=str(home)), job.until, job.use_pty,
+                                        job.memory)
+            except RuntimeError as error:  # e.g. a command this checkout does not have yet
+                print(f"  {job.name}: {error}"[:300], file=sys.stderr)
+                seconds, rss = float("nan"), float("nan")
             job.times.append(seconds)
             job.rss_mb.append(rss)
             if job.fresh:

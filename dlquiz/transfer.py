@@ -146,6 +146,13 @@ def write_progress(store: Store, topics: Mapping[str, str], now: datetime, out: 
 
 
 def _indented(value: Any, level: int) -> str:
+    """``json.dumps(value, indent=2)`` placed at ``level`` spaces of indentation."""
+    if isinstance(value, dict) and value and not any(isinstance(v, (dict, list)) for v in value.values()):
+        # A flat object (every review): json's C encoder does the work when the layout is
+        # given as the item separator, where indent= would switch to the pure-Python encoder.
+        inner = " " * (level + 2)
+        body = json.dumps(value, ensure_ascii=False, separators=(",\n" + inner, ": "))
+        return "{\n" + inner + body[1:-1] + "\n" + " " * level + "}"
     # JSON strings escape their newlines, so every newline here is layout.
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * level)
 
