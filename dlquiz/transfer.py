@@ -567,7 +567,9 @@ class _Tally:
         self.touched: set[str] = set()
 
     def add(self, store: Store, review: Review, exam_id: int | None) -> None:
-        if store.add_review(replace(review, exam_id=exam_id)):
+        if exam_id is not None:  # replace() costs as much as validating a review: only when needed
+            review = replace(review, exam_id=exam_id)
+        if store.add_review(review):
             self.imported += 1
             if review.mode != "cram":
                 self.touched.add(review.question_id)
