@@ -311,8 +311,6 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
         _parse_distractor(reader, item, number, expr, known | {"answer"}, accepted)
         for number, item in enumerate(reader.get("distractors", list, []), start=1)
     )
-    if distractors and present != "mcq":
-        raise reader.error("distractors are only used with 'present: mcq'", "distractors")
     return NumericQuestion(
         **common,
         solver=solver_name,

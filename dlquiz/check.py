@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlquiz.expr import Budget
-from dlquiz.grading import matches, normalize_output, outputs_match
+from dlquiz.grading import normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
-from dlquiz.variants import CHECK_STEPS, Variant, VariantError, instantiate
+from dlquiz.tolerance import matches
+from dlquiz.variants import CHECK_STEPS, Variant, VariantError, instantiate, wrong_mistakes
 
 SAMPLES = 50
 MIN_VARIANTS = 5
@@ -51,6 +52,11 @@ def check_bank(
     for question in bank.questions:
         if isinstance(question, NumericQuestion):
             report.errors.extend(check_numeric(question, samples))
+            report.warnings.extend(
+                _where(question, f"distractor {n} has no 'why': a learner who makes this mistake is not told which")
+                for n, d in enumerate(question.distractors, start=1)
+                if not d.why.strip()
+            )
         if not question.explanation and question.type != "recall":
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
     if run_code:
@@ -59,16 +65,14 @@ def check_bank(
 
 
 def check_numeric(question: NumericQuestion, samples: int = SAMPLES) -> list[str]:
-    if not question.is_template:
-        return _check_static(question)
-    variants: list[Variant] = []
     budget = Budget(CHECK_STEPS)  # one budget for all the draws: a heavy template fails fast, not 50 times over
-    for seed in range(samples):
-        try:
-            variants.append(instantiate(question, seed, budget))
-        except VariantError as error:
-            return [str(error)]  # one line per question: the first failure says enough
-    errors = []
+    try:
+        variants = [instantiate(question, seed, budget) for seed in range(samples if question.is_template else 1)]
+    except VariantError as error:
+        return [str(error)]  # one line per question: the first failure says enough
+    errors = _check_distractors(question, variants)
+    if not question.is_template:
+        return _check_static(question, variants[0]) + errors
     distinct = len({v.prompt for v in variants})
     if distinct < MIN_VARIANTS:
         errors.append(_where(question, f"only {distinct} distinct variant(s) in {samples} draws (at least {MIN_VARIANTS} wanted): widen the params"))
@@ -105,11 +109,21 @@ def hidden_inputs(question: NumericQuestion, variants: list[Variant]) -> list[st
     return hidden
 
 
-def _check_static(question: NumericQuestion) -> list[str]:
-    try:
-        variant = instantiate(question, 0)
-    except VariantError as error:
-        return [str(error)]
+def _check_distractors(question: NumericQuestion, variants: list[Variant]) -> list[str]:
+    """A mistake that never gives a wrong answer (it fails, or equals the answer, every time) is a bank bug."""
+    useful = {id(d) for v in variants for d, _ in wrong_mistakes(v)}
+    return [
+        _where(
+            question,
+            f"distractor {n} ({d.why or 'no why'}) never differs from the answer in {len(variants)} variant(s): "
+            "it equals it or fails for every draw",
+        )
+        for n, d in enumerate(question.distractors, start=1)
+        if id(d) not in useful
+    ]
+
+
+def _check_static(question: NumericQuestion, variant: Variant) -> list[str]:
     computed = variant.number_answer if variant.kind == "choice" else variant.answer
     if not matches(question.answer, computed, question.tolerance):
         return [_where(question, f"stated answer {format_value(question.answer)} differs from the solver's {format_value(computed)}")]

@@ -7,17 +7,17 @@ expected and asks again.
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.numfmt import format_value, is_matrix
 from dlquiz.question import Tolerance
-from dlquiz.variants import Variant, with_unit
+from dlquiz.tolerance import close, flat, matches
+from dlquiz.variants import Variant, diagnosis_text, with_unit, wrong_mistakes
 
-DEFAULT_RTOL = 0.01  # interview arithmetic: within 1% unless the question says otherwise
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -27,43 +27,7 @@ class Result:
     given: str
     expected: str  # the right answer, formatted for a person
     detail: str = ""  # which entries are off, or the feedback of the chosen options
-
-
-def round_sig(x: float, digits: int) -> float:
-    if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
-
-
-def close(x: float, answer: float, tolerance: Tolerance | None) -> bool:
-    """Is the typed number ``x`` right for ``answer``?
-
-    Integers are exact unless the question gives a tolerance; other answers
-    are within 1% relative. ``atol`` is what makes an answer of 0 gradable.
-    """
-    tol = tolerance or Tolerance()
-    if tol.sigfig is not None:
-        return round_sig(x, tol.sigfig) == round_sig(answer, tol.sigfig)
-    exact_default = isinstance(answer, int) or float(answer).is_integer()
-    rtol = tol.rtol if tol.rtol is not None else (0.0 if exact_default else DEFAULT_RTOL)
-    atol = tol.atol or 0.0
-    # The 1e-12 absorbs binary round-off, so typing 0.3 for 0.1 + 0.2 is right.
-    return abs(x - answer) <= max(atol, rtol * abs(answer)) + 1e-12 * max(1.0, abs(answer))
-
-
-def _flat(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return [x for item in value for x in _flat(item)]
-    return [value]
-
-
-def matches(given: Any, answer: Any, tolerance: Tolerance | None) -> bool:
-    """Numbers, vectors or matrices equal within the tolerance (shapes must agree)."""
-    if isinstance(given, list) != isinstance(answer, list):
-        return False
-    if isinstance(answer, list):
-        return len(given) == len(answer) and all(matches(g, a, tolerance) for g, a in zip(given, answer))
-    return close(float(given), answer, tolerance)
+    diagnosis: str | None = None  # a wrong answer that a named common mistake gives: which mistake
 
 
 def expected_text(variant: Variant) -> str:
@@ -92,7 +56,19 @@ def _grade_choice(variant: Variant, text: str) -> Result:
     chosen = parse_letters(text, len(variant.options), multi=variant.multi)
     correct = tuple(sorted(chosen)) == tuple(sorted(variant.answer))
     feedback = [f"{LETTERS[i]}) {variant.options[i].feedback}" for i in chosen if variant.options[i].feedback]
-    return Result(correct, text, expected_text(variant), "\n".join(feedback))
+    diagnosis = None
+    if not correct and variant.number_answer is not None:  # a numeric question shown as choices
+        texts = {variant.options[i].text for i in chosen}
+        diagnosis = _diagnose(variant, lambda value: with_unit(format_value(value), variant.unit) in texts)
+    return Result(correct, text, expected_text(variant), "\n".join(feedback), diagnosis)
+
+
+def _diagnose(variant: Variant, gives: Callable[[Any], bool]) -> str | None:
+    """The first named mistake (in bank order) that ``gives`` the learner's answer."""
+    for distractor, value in wrong_mistakes(variant):
+        if distractor.why and gives(value):
+            return diagnosis_text(value, distractor.why, variant.unit)
+    return None
 
 
 def _grade_number(variant: Variant, text: str) -> Result:
@@ -103,9 +79,11 @@ def _grade_number(variant: Variant, text: str) -> Result:
         given = parse_vector(text, length=len(answer))
     else:
         given = parse_number(text, percent=variant.unit == "%")
+    correct = matches(given, answer, variant.tolerance)
+    diagnosis = None if correct else _diagnose(variant, lambda value: matches(given, value, variant.tolerance))
     if not isinstance(answer, list):
-        return Result(matches(given, answer, variant.tolerance), text, expected_text(variant))
-    flat_given, flat_answer = _flat(given), _flat(answer)
+        return Result(correct, text, expected_text(variant), diagnosis=diagnosis)
+    flat_given, flat_answer = flat(given), flat(answer)
     off = [i for i, (g, a) in enumerate(zip(flat_given, flat_answer)) if not close(float(g), a, variant.tolerance)]
     detail = ""
     if off:
@@ -115,7 +93,7 @@ def _grade_number(variant: Variant, text: str) -> Result:
         else:
             names = [f"entry {i + 1}" for i in off]
         detail = "off: " + ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
-    return Result(not off, text, expected_text(variant), detail)
+    return Result(correct, text, expected_text(variant), detail, diagnosis)
 
 
 def normalize_output(text: str) -> str:

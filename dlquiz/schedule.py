@@ -15,12 +15,11 @@ import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace, dataclass, field
 from datetime import datetime, timezone, tzinfo
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from fsrs import Card, Rating, Scheduler, State
 
-if TYPE_CHECKING:
-    from dlquiz.store import Review, Store
+from dlquiz.store import Review, Store
 
 __all__ = [
     "Card",
@@ -37,6 +36,9 @@ __all__ = [
     "new_card",
     "review_card",
     "replay_card",
+    "rebuild_card",
+    "undo_review",
+    "exam_rating",
     "rating_for",
     "filter_questions",
     "start_of_day",
@@ -145,6 +147,22 @@ def replay_card(scheduler: Scheduler, question_id: str, reviews: Iterable[Review
     return card
 
 
+def rebuild_card(store: Store, question_id: str, scheduler: Scheduler) -> Card | None:
+    """Replace a question's stored card by a replay of its review log (cram skipped)."""
+    with store.transaction():
+        card = replay_card(scheduler, question_id, store.reviews(question_id))
+        store.put_card(question_id, card)
+    return card
+
+
+def undo_review(store: Store, review_id: int, scheduler: Scheduler) -> Review:
+    """Delete a review and rebuild its question's card from the remaining log, in one transaction."""
+    with store.transaction():
+        removed = store.delete_review(review_id)
+        rebuild_card(store, removed.question_id, scheduler)
+    return removed
+
+
 # --- rating ------------------------------------------------------------------
 
 
@@ -178,6 +196,15 @@ def rating_for(
     if seconds > slow:
         return Rating.Hard
     return Rating.Good
+
+
+def exam_rating(correct: bool) -> Rating:
+    """An exam answer moves the schedule by correctness alone: wrong is Again, right is Good.
+
+    Exam times measure pressure, not recall, so speed never turns Good into
+    Easy or Hard here.
+    """
+    return Rating.Good if correct else Rating.Again
 
 
 # --- filters -----------------------------------------------------------------

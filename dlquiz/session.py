@@ -1,27 +1,35 @@
-"""A drill session: the order of questions, grading, and saving every answer at once.
+"""The session core that drill and exam share: a queue, fresh variants, grading, every answer recorded at once.
 
-Pure core: no terminal here. The clock and the seed come in from outside, so a
-test can replay a session exactly. The terminal front end is
-:mod:`dlquiz.ui.drill`.
+A mode (``dlquiz.drill``, ``dlquiz.exam``) holds a :class:`Session` and adds its
+rules on top: which rating an answer gets, what may be undone or skipped, when
+the session ends. The core knows none of that. It never touches the terminal;
+the clock and the seed come in from outside, so a test can drive a whole
+session, deadline included, with a fake clock in milliseconds.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable, Sequence
+
+from fsrs import Card
 
 from dlquiz.grading import Result, grade
 from dlquiz.question import Question
-from dlquiz.schedule import Queue, cram_queue_for, queue_for, rating_for, review_card, scheduler_for
+from dlquiz.schedule import review_card, scheduler_for, undo_review
 from dlquiz.store import Review, Store
 from dlquiz.variants import Variant, instantiate
 
+__all__ = ["Clock", "Rater", "Answer", "Session"]
+
 Clock = Callable[[], datetime]
+# What a mode turns a graded answer into: the FSRS rating to record (1..4).
+Rater = Callable[[Result], int]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answer:
     """One graded answer of this session, as saved."""
 
@@ -30,111 +38,112 @@ class Answer:
     review: Review
 
 
-@dataclass
-class TopicTally:
-    answered: int = 0
-    right: int = 0
+class Session:
+    """Walks a queue of question ids; each answer is graded and committed before the next question.
 
+    ``mode`` is the review mode recorded (``drill``, ``cram`` or ``exam``);
+    a ``cram`` review never changes a card. ``exam_id`` tags the reviews of
+    an exam.
+    """
 
-@dataclass
-class Summary:
-    answered: int
-    right: int
-    by_topic: dict[str, TopicTally]
-    next_due: datetime | None
-    left: int  # questions queued but not reached
-
-
-@dataclass
-class DrillSession:
-    store: Store
-    questions: dict[str, Question]
-    queue: Queue
-    clock: Clock
-    seed: int
-    mode: str = "drill"  # "drill" or "cram" (cram never changes the schedule)
-    limit: int | None = None
-    answers: list[Answer] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.scheduler = scheduler_for(self.store)
-        ids = list(self.queue.ids)
-        self.pending = ids[: self.limit] if self.limit is not None else ids
-        self.due_ids = set(self.queue.due)
-        self._seeds = random.Random(self.seed)  # one fresh variant seed per question shown
-        self._current: Variant | None = None
-
-    @classmethod
-    def start(
-        cls,
+    def __init__(
+        self,
         store: Store,
-        questions: Sequence[Question],
+        questions: Mapping[str, Question],
+        order: Sequence[str],
         clock: Clock,
         seed: int,
-        *,
-        cram: bool = False,
-        limit: int | None = None,
-        new: int | None = None,
-    ) -> DrillSession:
-        """Queue the questions for this session; ``new`` overrides today's new-question limit."""
-        now = clock()
-        if cram:
-            queue = cram_queue_for(store, questions, now, seed=seed, limit=limit)
-        else:
-            queue = queue_for(store, questions, now, seed=seed, new_per_day=new)
-        return cls(store, {q.id: q for q in questions}, queue, clock, seed, "cram" if cram else "drill", limit)
+        mode: str = "drill",
+        exam_id: int | None = None,
+    ) -> None:
+        self.store = store
+        self.questions = questions
+        self.clock = clock
+        self.mode = mode
+        self.exam_id = exam_id
+        self.scheduler = scheduler_for(store)
+        self.pending: list[str] = list(order)
+        self.answers: list[Answer] = []
+        self._seeds = random.Random(seed)  # one fresh variant seed per question drawn
+        self._drawn: dict[str, Variant] = {}  # drawn, not yet answered (skipped, undone, or drawn ahead)
+        self._current: Variant | None = None
+        self._shown_at: datetime | None = None
 
-    # progress --------------------------------------------------------------
-
-    @property
-    def total(self) -> int:
-        return len(self.answers) + len(self.pending) + (1 if self._current else 0)
-
-    @property
-    def position(self) -> int:
-        """1-based number of the question being asked."""
-        return len(self.answers) + 1
+    # the queue ---------------------------------------------------------------
 
     @property
-    def due_left(self) -> int:
-        return sum(1 for qid in self.pending if qid in self.due_ids)
-
-    # the loop ----------------------------------------------------------------
-
-    def next_variant(self) -> Variant | None:
-        """The next question to ask, or None when the session is done."""
-        if self._current is not None:
-            return self._current
-        if not self.pending:
-            return None
-        qid = self.pending.pop(0)
-        self._current = instantiate(self.questions[qid], self._seeds.randrange(2**31))
+    def current(self) -> Variant | None:
         return self._current
 
-    def answer(self, variant: Variant, text: str, duration_ms: int, self_rating: int | None = None) -> Answer:
-        """Grade ``text`` and save the answer with the proposed rating, committed before returning.
+    @property
+    def left(self) -> int:
+        """Questions not answered yet, the one being asked included."""
+        return len(self.pending) + (1 if self._current is not None else 0)
 
-        Raises AnswerFormatError (nothing saved) when ``text`` cannot be read.
+    def draw_ahead(self) -> tuple[Variant, ...]:
+        """Draw the variant of every queued question now and return them in queue order, so the
+        whole set is fixed by the seed whatever order it is then asked in (an exam's skips)."""
+        for qid in self.pending:
+            if qid not in self._drawn:
+                self._drawn[qid] = self._fresh(qid)
+        return tuple(self._drawn[qid] for qid in self.pending)
+
+    def _fresh(self, qid: str) -> Variant:
+        return instantiate(self.questions[qid], self._seeds.randrange(2**31))
+
+    def next_variant(self) -> Variant | None:
+        """The question to ask now (the same one until it is answered or deferred), or None when done."""
+        if self._current is None:
+            if not self.pending:
+                return None
+            qid = self.pending.pop(0)
+            self._current = self._drawn.pop(qid, None) or self._fresh(qid)
+            self._shown_at = self.clock()
+        return self._current
+
+    def defer(self) -> None:
+        """Put the current question at the back of the queue with the same variant (an exam's skip)."""
+        if self._current is not None:
+            qid = self._current.question.id
+            self._drawn[qid] = self._current
+            self.pending.append(qid)
+            self._current = None
+
+    # answering ---------------------------------------------------------------
+
+    def elapsed_ms(self) -> int:
+        """Milliseconds since the current question was shown, on the session's clock."""
+        if self._shown_at is None:
+            return 0
+        return max(0, round((self.clock() - self._shown_at).total_seconds() * 1000))
+
+    def submit(self, variant: Variant, text: str, rate: Rater, duration_ms: int | None = None) -> Answer:
+        """Grade ``text``, rate it by the mode's rule and commit the review (and card) before returning.
+
+        ``duration_ms`` defaults to the time since the question was shown, on
+        the session's clock. Raises AnswerFormatError (nothing saved) when
+        ``text`` cannot be read.
         """
         result = grade(variant, text)
-        rating = rating_for(variant.question.type, result.correct, duration_ms, self_rating)
+        if duration_ms is None:
+            duration_ms = self.elapsed_ms()
         review = Review(
             question_id=variant.question.id,
             answer=text,
             correct=result.correct,
-            rating=int(rating),
+            rating=int(rate(result)),
             reviewed_at=self.clock(),
             duration_ms=duration_ms,
             mode=self.mode,
             seed=variant.seed,
+            exam_id=self.exam_id,
         )
-        saved = self.store.record_review(review, self._card_after(review))
+        answer = Answer(variant, result, self.store.record_review(review, self.card_after(review)))
         self._current = None
-        answer = Answer(variant, result, saved)
         self.answers.append(answer)
         return answer
 
-    def _card_after(self, review: Review):
+    def card_after(self, review: Review) -> Card | None:
         if self.mode == "cram":
             return None
         return review_card(
@@ -142,38 +151,32 @@ class DrillSession:
             review.rating, review.reviewed_at, review.duration_ms,
         )
 
-    def change_rating(self, rating: int) -> Answer:
-        """The learner overrides the proposed rating of the last answer (one transaction)."""
+    def rerate_last(self, rating: int) -> Answer:
+        """Replace the last answer's rating (one transaction: the review is logged again with its uid)."""
         last = self.answers[-1]
         if rating == last.review.rating:
             return last
         with self.store.transaction():
-            self.store.undo_review(last.review.id, self.scheduler)
+            self._unrecord(last)
             review = replace(last.review, rating=rating, id=None)
-            saved = self.store.record_review(review, self._card_after(review))
+            saved = self.store.record_review(review, self.card_after(review))
         self.answers[-1] = replace(last, review=saved)
         return self.answers[-1]
 
-    def undo(self) -> Variant | None:
-        """Forget the last answer (database included) and ask that same variant again."""
+    def _unrecord(self, answer: Answer) -> None:
+        """Delete an answer's review and rebuild its card from the rest of the log."""
+        assert answer.review.id is not None  # every Answer holds a recorded review
+        undo_review(self.store, answer.review.id, self.scheduler)
+
+    def undo_last(self) -> Variant | None:
+        """Forget the last answer (database included); its variant is asked again next."""
         if not self.answers:
             return None
         last = self.answers.pop()
-        self.store.undo_review(last.review.id, self.scheduler)
+        self._unrecord(last)
         if self._current is not None:
+            self._drawn[self._current.question.id] = self._current
             self.pending.insert(0, self._current.question.id)
         self._current = last.variant
+        self._shown_at = self.clock()
         return last.variant
-
-    def summary(self) -> Summary:
-        by_topic: dict[str, TopicTally] = {}
-        for answer in self.answers:
-            tally = by_topic.setdefault(answer.variant.question.topic, TopicTally())
-            tally.answered += 1
-            tally.right += bool(answer.result.correct) if answer.result.correct is not None else answer.review.rating > 1
-        now = self.clock()
-        cards = self.store.cards()
-        waiting = [c.due for qid, c in cards.items() if qid in self.questions and c.due > now]
-        right = sum(t.right for t in by_topic.values())
-        left = len(self.pending) + (1 if self._current else 0)
-        return Summary(len(self.answers), right, by_topic, min(waiting) if waiting else None, left)

@@ -1,5 +1,9 @@
 """The progress store: one SQLite file holding cards, the review log, exams and settings.
 
+The store keeps records and transactions; it decides nothing. Rebuilding a
+card from the log (after an undo or an import) is a scheduling decision and
+lives in :mod:`dlquiz.schedule`, which imports this module, never the reverse.
+
 Durability rules the drill relies on:
 
 - WAL mode and a busy timeout, so two dlquiz processes can share one file;
@@ -19,8 +23,7 @@ Example::
     from dlquiz.schedule import scheduler_for, review_card
 
     with Store.open() as store:
-        scheduler = scheduler_for(store)
-        card = review_card(scheduler, store.card("softmax-1"), "softmax-1", 3, now)
+        card = review_card(scheduler_for(store), store.card("softmax-1"), "softmax-1", 3, now)
         store.record_review(Review(question_id="softmax-1", answer="0.42", correct=True,
                                    rating=3, reviewed_at=now, duration_ms=9000), card)
 """
@@ -38,11 +41,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from fsrs import Card, Scheduler, State
+from fsrs import Card, State
 
 from dlquiz import paths
 from dlquiz.errors import StoreError
-from dlquiz.schedule import replay_card
 
 __all__ = [
     "Store", "Review", "Exam", "MODES", "MIGRATIONS", "BUSY_TIMEOUT_S",
@@ -496,13 +498,6 @@ class Store:
                  d["last_review"]),
             )
 
-    def rebuild_card(self, question_id: str, scheduler: Scheduler) -> Card | None:
-        """Replace a question's card by a replay of its review log (cram skipped)."""
-        with self.transaction():
-            card = replay_card(scheduler, question_id, self.reviews(question_id))
-            self.put_card(question_id, card)
-        return card
-
     # reviews ----------------------------------------------------------------
 
     def record_review(self, review: Review, card_after: Card | None) -> Review:
@@ -526,7 +521,7 @@ class Store:
     def add_review(self, review: Review) -> bool:
         """Insert a review unless its uid is already logged; True if inserted.
 
-        Card state is not touched: follow with ``rebuild_card``. Used by import.
+        Card state is not touched: follow with ``schedule.rebuild_card``. Used by import.
         """
         with self.transaction():
             # Look first rather than INSERT OR IGNORE: an ignored insert still
@@ -561,14 +556,14 @@ class Store:
             raise
         return replace(review, id=cursor.lastrowid)
 
-    def undo_review(self, review_id: int, scheduler: Scheduler) -> None:
-        """Delete a review and rebuild its question's card from the remaining log."""
+    def delete_review(self, review_id: int) -> Review:
+        """Remove one review from the log and return it; its card is left for the caller to rebuild."""
         with self.transaction():
-            row = self.db.execute("SELECT question_id FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            row = self.db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE id = ?", (review_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no review with id {review_id}")
             self.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
-            self.rebuild_card(row[0], scheduler)
+        return _review_from_row(row)
 
     def reviews(self, question_id: str | None = None) -> list[Review]:
         """The review log (of one question, or all), oldest first."""

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from dlquiz import __version__
 from dlquiz.errors import StoreError
 from dlquiz.jsonstream import JsonStream
-from dlquiz.schedule import scheduler_for
+from dlquiz.schedule import rebuild_card, scheduler_for
 from dlquiz.settings import SETTINGS
 from dlquiz.store import MODES, Exam, Review, Store, card_to_dict, iso_utc, parse_utc
 
@@ -579,7 +579,7 @@ class _Tally:
     def finish(self, store: Store, exams_added: int, settings_added: tuple[str, ...]) -> ImportResult:
         scheduler = scheduler_for(store)  # after the settings merge: the retention may come from the file
         for qid in sorted(self.touched):
-            store.rebuild_card(qid, scheduler)
+            rebuild_card(store, qid, scheduler)
         return ImportResult(
             imported=self.imported,
             already_present=self.present,

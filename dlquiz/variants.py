@@ -21,7 +21,18 @@ from typing import Any
 from dlquiz.errors import DlquizError, ExprError, SolverError
 from dlquiz.expr import Budget, BudgetExceeded
 from dlquiz.numfmt import format_grid, format_value, is_matrix
-from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, Option, Param, Question, RecallQuestion, Tolerance
+from dlquiz.question import (
+    CodeQuestion,
+    Distractor,
+    McqQuestion,
+    NumericQuestion,
+    Option,
+    Param,
+    Question,
+    RecallQuestion,
+    Tolerance,
+)
+from dlquiz.tolerance import matches
 
 MAX_TRIES = 1000
 # Evaluation steps one variant may spend drawing; `dlquiz check` gives a template CHECK_STEPS for all its draws.
@@ -228,39 +239,64 @@ def with_unit(text: str, unit: str) -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
 
 
+def mistake_values(question: NumericQuestion, values: dict[str, Any], answer: Any) -> list[tuple[Distractor, Any]]:
+    """Each common mistake with its value for this variant, in bank order.
+
+    A mistake that fails for these numbers (say, a negative size) is left out.
+    """
+    env = {**values, "answer": answer}
+    found: list[tuple[Distractor, Any]] = []
+    for distractor in question.distractors:
+        try:
+            if distractor.expr is not None:
+                value = distractor.expr.evaluate(env)
+            else:
+                value = solve_numeric(question, values, distractor.inputs)[2]
+        except (ExprError, VariantError):
+            continue
+        found.append((distractor, value))
+    return found
+
+
 def distractor_values(question: NumericQuestion, values: dict[str, Any], answer: Any) -> list[Any]:
     """Wrong answers from the question's common mistakes, then near misses, never equal to the answer.
 
     Two candidates count as the same when they print the same, so no option
     can look identical to another or to the answer.
     """
-    from dlquiz.grading import matches
-
     wanted = question.choices - 1
     seen = {format_value(answer)}
     found: list[Any] = []
-
-    def offer(candidate: Any) -> None:
-        if len(found) >= wanted or not _same_shape(candidate, answer):
-            return
+    candidates = [value for _, value in mistake_values(question, values, answer)] + _near_misses(answer)
+    for candidate in candidates:
+        if len(found) >= wanted:
+            break
+        if not _same_shape(candidate, answer):
+            continue
         text = format_value(candidate)
         if text in seen or matches(candidate, answer, question.tolerance):
-            return
+            continue
         seen.add(text)
         found.append(candidate)
-
-    env = {**values, "answer": answer}
-    for distractor in question.distractors:
-        try:
-            if distractor.expr is not None:
-                offer(distractor.expr.evaluate(env))
-            else:
-                offer(solve_numeric(question, values, distractor.inputs)[2])
-        except (ExprError, VariantError):
-            continue  # this mistake makes no sense for these numbers (say, a negative size)
-    for candidate in _near_misses(answer):
-        offer(candidate)
     return found
+
+
+def wrong_mistakes(variant: Variant) -> list[tuple[Distractor, Any]]:
+    """The mistakes whose value for this variant is a wrong answer (not the answer, the answer's shape)."""
+    question = variant.question
+    if not isinstance(question, NumericQuestion) or not question.distractors:
+        return []
+    answer = variant.number_answer if variant.kind == "choice" else variant.answer
+    return [
+        (distractor, value)
+        for distractor, value in mistake_values(question, variant.values, answer)
+        if _same_shape(value, answer) and not matches(value, answer, question.tolerance)
+    ]
+
+
+def diagnosis_text(value: Any, why: str, unit: str) -> str:
+    """``55 pixels is what you get if you forgot the padding.``"""
+    return f"{with_unit(format_value(value), unit)} is what you get if you {why.strip().rstrip('.')}."
 
 
 def _same_shape(a: Any, b: Any) -> bool:

@@ -9,6 +9,7 @@ import pytest
 
 import dlquiz
 import dlquiz.cli  # registers every command
+from dlquiz.loader import load_paths
 from banktools import REPO, run_dlquiz
 
 COMMANDS = sorted(c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands)
@@ -20,7 +21,7 @@ def test_version_via_module_and_flag(tmp_path):
 
 
 def test_expected_commands_exist():
-    assert {"check", "drill", "export", "import", "list", "show", "solve", "config"} <= set(COMMANDS)
+    assert {"check", "drill", "exam", "export", "import", "list", "show", "solve", "config"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -64,8 +65,11 @@ def test_piped_drill_respects_no_color_and_a_narrow_terminal(tmp_path):
         input="a\n1\n1\n", capture_output=True, text=True, env=env, cwd=tmp_path,
     )
     assert narrow.returncode == 0
-    widths = [len(line) for line in narrow.stdout.splitlines()]
-    assert max(widths) <= 60, [line for line in narrow.stdout.splitlines() if len(line) > 60]
+    from rich.cells import cell_len
+
+    # terminal cells, not code points: a combining accent (the hat of x̂) takes no cell
+    widths = [cell_len(line) for line in narrow.stdout.splitlines()]
+    assert max(widths) <= 60, [line for line in narrow.stdout.splitlines() if cell_len(line) > 60]
 
 
 def test_bad_options_exit_2_without_traceback(tmp_path):
@@ -86,3 +90,26 @@ def test_config_shows_sets_and_refuses_bad_values(tmp_path, dlquiz_home):
 
     with Store.open(dlquiz_home / "progress.db") as store:
         assert store.get_setting("new_per_day") == 7
+
+
+def test_list_counts_templates_and_multiple_choice_templates(tmp_path):
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(
+        """
+- {id: t1, type: numeric, prompt: "{n}", params: {n: {int: [5, 30]}}, solver: conv_output_size, inputs: {f: 3}}
+- {id: t2, type: numeric, prompt: "{n}", params: {n: {int: [5, 30]}}, solver: conv_output_size, inputs: {f: 3},
+   present: mcq}
+- {id: s1, type: numeric, prompt: "227", solver: conv_output_size, inputs: {n: 227, f: 11, s: 4}, answer: 55}
+""",
+        encoding="utf-8",
+    )
+    done = run_dlquiz("list", "--bank", str(bank), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    bundled = [q for q in load_paths(sorted((REPO / "questions").glob("*.yaml"))).questions if q.type == "numeric"]
+    templates = [q for q in bundled if q.is_template]
+    choice = sum(q.present == "mcq" for q in templates)
+    expected = (
+        f"numeric: {len(templates) + 2} template(s), {choice + 1} of them shown as multiple choice; "
+        f"{len(bundled) - len(templates) + 1} static"
+    )
+    assert expected in " ".join(done.stdout.split())

@@ -13,7 +13,7 @@ import pytest
 
 from banktools import run_dlquiz, write_bank
 from dlquiz.loader import load_paths
-from dlquiz.session import DrillSession
+from dlquiz.drill import DrillSession
 from dlquiz.store import Store
 
 BANK = """

@@ -364,7 +364,7 @@ BROKEN = {
     "negative rtol": broken(GOOD_NUMERIC, rtol=-0.1),
     "present as text": broken(GOOD_NUMERIC, present="multiple"),
     "choices 9": broken(GOOD_NUMERIC, present="mcq", choices=9),
-    "distractors without present mcq": broken(GOOD_NUMERIC, distractors=[{"expr": "n", "why": "x"}]),
+    "distractor without inputs or expr": broken(GOOD_NUMERIC, distractors=[{"why": "forgot the padding"}]),
     "distractor with inputs and expr": broken(GOOD_NUMERIC, present="mcq", distractors=[{"expr": "n", "inputs": {"f": 1}}]),
     "mcq option missing text": broken(GOOD_MCQ, options=[{"correct": True}, "1"]),
     "mcq option as a number": broken(GOOD_MCQ, options=[{"text": "0", "correct": True}, 1]),
@@ -440,6 +440,9 @@ GOOD = {
     "present mcq with distractors": [
         dict(GOOD_NUMERIC, present="mcq", choices=3, unit="%", solver="precision", prompt="{tp} {fp}",
              params={"tp": {"int": [1, 50]}, "fp": {"int": [1, 50]}}, distractors=[{"expr": "answer / 100", "why": "fraction"}, {"inputs": {"fp": 0}}])
+    ],
+    "typed numeric with named mistakes": [
+        dict(GOOD_NUMERIC, distractors=[{"inputs": {"f": 1}, "why": "ignored the filter"}, {"expr": "answer + 1", "why": "added one"}])
     ],
     "text input as a bare word": [
         dict(GOOD_NUMERIC, prompt="relu({x})", params={"x": {"float": [-2, 2]}}, solver="activation", inputs={"name": "relu"})

@@ -15,7 +15,7 @@ import pytest
 
 from dlquiz import paths
 from dlquiz.errors import StoreError
-from dlquiz.schedule import make_scheduler, replay_card, review_card
+from dlquiz.schedule import make_scheduler, replay_card, review_card, undo_review
 from dlquiz.store import MIGRATIONS, Exam, Review, Store, migrate, schema
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
@@ -205,14 +205,14 @@ def test_undo_review_rebuilds_card_from_remaining_log(tmp_path):
         after_two = store.card("q1")
         last = answer(store, "q1", 1, T0 + timedelta(days=3))
         assert store.card("q1") != after_two
-        store.undo_review(last.id, scheduler)
+        undo_review(store, last.id, scheduler)
         assert store.card("q1") == after_two
         assert len(store.reviews("q1")) == 2
         for r in store.reviews("q1"):
-            store.undo_review(r.id, scheduler)
+            undo_review(store, r.id, scheduler)
         assert store.card("q1") is None
         with pytest.raises(StoreError, match="no review"):
-            store.undo_review(last.id, scheduler)
+            undo_review(store, last.id, scheduler)
 
 
 def test_replay_equals_incremental_state(tmp_path):

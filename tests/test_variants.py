@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from banktools import REPO, write_bank
-from dlquiz.grading import matches
+from dlquiz.tolerance import matches
 from dlquiz.loader import load_banks, load_paths
 from dlquiz.question import NumericQuestion
 from dlquiz.variants import VariantError, instantiate

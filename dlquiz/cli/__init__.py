@@ -8,7 +8,9 @@ from dlquiz.cli.app import app
 
 # Imported for their side effect of registering commands; each keeps its heavy
 # imports inside the command functions so that start-up stays fast.
-from dlquiz.cli import commands_bank, commands_config, commands_drill, commands_progress, commands_solve  # noqa: E402,F401
+from dlquiz.cli import (  # noqa: E402,F401
+    commands_bank, commands_config, commands_drill, commands_exam, commands_progress, commands_solve,
+)
 
 
 def main() -> None:

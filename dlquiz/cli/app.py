@@ -56,6 +56,47 @@ def bank_option():
     )
 
 
+# Question filters shared by drill and exam. Within one filter the values are
+# alternatives; different filters must all hold.
+
+
+def topic_option():
+    return typer.Option(None, "--topic", "-t", help="Only this topic (repeatable).")
+
+
+def tag_option():
+    return typer.Option(None, "--tag", help="Only questions with this tag (repeatable).")
+
+
+def type_option(types: str = "mcq, numeric, code_output, recall"):
+    return typer.Option(None, "--type", help=f"Only this type: {types} (repeatable).")
+
+
+def difficulty_option():
+    return typer.Option(None, "--difficulty", "-d", min=1, max=3, help="Only this difficulty, 1–3 (repeatable).")
+
+
+def seed_option(what: str):
+    return typer.Option(None, "--seed", help=f"Make the {what} reproducible (questions, order and numbers).")
+
+
+def filtered_questions(bank_paths, topics, tags, types, difficulties):
+    """The loaded questions that pass the filters; an unknown type or an empty result ends the command."""
+    from dlquiz.question import QUESTION_TYPES
+    from dlquiz.schedule import filter_questions
+
+    bad = [t for t in types or () if t not in QUESTION_TYPES]
+    if bad:
+        fail(f"unknown question type '{bad[0]}'; use one of {', '.join(QUESTION_TYPES)}", 2)
+    loaded = load_or_fail(bank_paths)
+    questions = filter_questions(
+        loaded.questions, topics=topics or (), tags=tags or (), types=types or (), difficulties=difficulties or ()
+    )
+    if not questions:
+        fail("no question matches these filters (dlquiz list shows the topics)")
+    return questions
+
+
 def load_or_fail(extra_paths, *, strict: bool = True):
     """Load the bundled banks plus ``--bank`` paths; print each bank error on its own line.
 

@@ -23,7 +23,7 @@ def list_banks(bank: Optional[List[Path]] = bank_option()) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from dlquiz.question import QUESTION_TYPES
+    from dlquiz.question import QUESTION_TYPES, NumericQuestion
 
     loaded = load_or_fail(bank, strict=False)
     console = Console()
@@ -40,6 +40,15 @@ def list_banks(bank: Optional[List[Path]] = bank_option()) -> None:
         row = counts[topic]
         table.add_row(topic, *(str(row[t]) for t in QUESTION_TYPES), str(sum(row.values())))
     console.print(table)
+    numeric = [q for q in loaded.questions if isinstance(q, NumericQuestion)]
+    if numeric:
+        templates = [q for q in numeric if q.is_template]
+        choice = sum(q.present == "mcq" for q in templates)
+        console.print(
+            f"numeric: {len(templates)} template(s), {choice} of them shown as multiple choice; "
+            f"{len(numeric) - len(templates)} static",
+            highlight=False,
+        )
     for name in loaded.files:
         console.print(f"  {name}", style="dim", highlight=False)
     if loaded.errors:

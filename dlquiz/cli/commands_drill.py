@@ -7,19 +7,21 @@ from typing import List, Optional
 
 import typer
 
-from dlquiz.cli.app import app, bank_option, fail, load_or_fail
+from dlquiz.cli.app import (
+    app, bank_option, difficulty_option, fail, filtered_questions, seed_option, tag_option, topic_option, type_option,
+)
 
 
 @app.command()
 def drill(
-    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", help="Only this topic (repeatable)."),
-    tag: Optional[List[str]] = typer.Option(None, "--tag", help="Only questions with this tag (repeatable)."),
-    qtype: Optional[List[str]] = typer.Option(None, "--type", help="Only this type: mcq, numeric, code_output, recall (repeatable)."),
-    difficulty: Optional[List[int]] = typer.Option(None, "--difficulty", "-d", min=1, max=3, help="Only this difficulty, 1–3 (repeatable)."),
+    topic: Optional[List[str]] = topic_option(),
+    tag: Optional[List[str]] = tag_option(),
+    qtype: Optional[List[str]] = type_option(),
+    difficulty: Optional[List[int]] = difficulty_option(),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="At most N questions this session."),
     new: Optional[int] = typer.Option(None, "--new", min=0, help="New questions allowed today, counting those already introduced (default: the daily limit, 20)."),
     cram: bool = typer.Option(False, "--cram", help="Practise ahead of schedule; the schedule is left as it is."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Make the session reproducible (question order and numbers)."),
+    seed: Optional[int] = seed_option("session"),
     bank: Optional[List[Path]] = bank_option(),
 ) -> None:
     """Drill what you are about to forget: due questions first, then new ones.
@@ -40,21 +42,13 @@ def drill(
 
     from rich.console import Console
 
+    from dlquiz.drill import DrillSession
     from dlquiz.errors import DlquizError
-    from dlquiz.question import QUESTION_TYPES
-    from dlquiz.schedule import filter_questions
-    from dlquiz.session import DrillSession
     from dlquiz.store import Store
     from dlquiz.ui.drill import next_due_text, render_summary, run_drill
     from dlquiz.ui.terminal import Terminal
 
-    bad = [t for t in qtype or () if t not in QUESTION_TYPES]
-    if bad:
-        fail(f"unknown question type '{bad[0]}'; use one of {', '.join(QUESTION_TYPES)}", 2)
-    loaded = load_or_fail(bank)
-    questions = filter_questions(loaded.questions, topics=topic or (), tags=tag or (), types=qtype or (), difficulties=difficulty or ())
-    if not questions:
-        fail("no question matches these filters (dlquiz list shows the topics)")
+    questions = filtered_questions(bank, topic, tag, qtype, difficulty)
 
     def clock() -> datetime:
         return datetime.now(timezone.utc)

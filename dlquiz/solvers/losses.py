@@ -7,7 +7,7 @@ import math
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import same_length
 from dlquiz.solvers.registry import solver
-from dlquiz.solvers.steps import num, term, val
+from dlquiz.solvers.steps import MAX_DETAIL, num, term, val
 
 # torch.nn.BCELoss clamps each log at -100 so that p = 0 or 1 gives a finite loss.
 LOG_CLAMP = -100.0
@@ -98,4 +98,57 @@ def rmse(y_true, y_pred):
         f"MSE = {num(math.fsum(squares))}/{len(squares)} = {num(mean)}",
         f"RMSE = sqrt({num(mean)}) = {num(answer)}",
     ]
+    return answer, steps
+
+
+@solver(scores="vector", y="int")
+def multiclass_hinge_loss(scores: list[float], y: int, margin: float = 1) -> tuple[float, list[str]]:
+    """Multiclass SVM (hinge) loss: Σ_{j≠y} max(0, s_j - s_y + margin); torch multi_margin_loss divides it by the class count."""
+    if len(scores) < 2:
+        raise SolverError(f"scores must have at least 2 classes, got {len(scores)}")
+    if not 0 <= y < len(scores):
+        raise SolverError(f"y must be a class index in [0, {len(scores) - 1}], got {y}")
+    if margin < 0:
+        raise SolverError(f"margin must be >= 0, got {num(margin)}")
+    right = scores[y]
+    steps = [f"loss = Σ_(j≠y) max(0, s_j - s_y + margin), s_y = s_{y} = {num(right)}, margin = {num(margin)}"]
+    terms: list[float] = []
+    for j, s in enumerate(scores):
+        if j == y:
+            continue
+        t = max(0.0, s - right + margin)
+        terms.append(t)
+        steps.append(f"j = {j}: max(0, {num(s)} - {term(right)} + {num(margin)}) = {num(t)}")
+    answer = math.fsum(terms)
+    steps.append(f"loss = {' + '.join(num(t) for t in terms)} = {num(answer)}")
+    return answer, steps
+
+
+@solver(p="vector", q="vector")
+def kl_divergence(p: list[float], q: list[float]) -> tuple[float, list[str]]:
+    """KL divergence D_KL(p ‖ q) = Σ p_i·ln(p_i/q_i), natural log, terms with p_i = 0 count 0."""
+    same_length("p", p, "q", q)
+    for name, dist in (("p", p), ("q", q)):
+        if any(v < 0 for v in dist):
+            raise SolverError(f"{name} must be a probability distribution, but it has a negative entry")
+        total = math.fsum(dist)
+        if abs(total - 1) > 1e-6:
+            raise SolverError(f"{name} must be a probability distribution summing to 1, its entries sum to {num(total)}")
+    steps = ["D_KL(p ‖ q) = Σ_i p_i·ln(p_i/q_i) (natural log; a term with p_i = 0 is 0)"]
+    terms: list[float] = []
+    for i, (a, b) in enumerate(zip(p, q)):
+        if a == 0:
+            terms.append(0.0)
+            line = f"i = {i}: p_i = 0 → 0"
+        elif b == 0:
+            raise SolverError(f"q_{i} = 0 where p_{i} = {num(a)} > 0: the divergence is infinite")
+        else:
+            terms.append(a * math.log(a / b))
+            line = f"i = {i}: {num(a)}·ln({num(a)}/{num(b)}) = {num(terms[-1])}"
+        if i < MAX_DETAIL:
+            steps.append(line)
+        elif i == MAX_DETAIL:
+            steps.append("…")
+    answer = math.fsum(terms)
+    steps.append(f"D_KL = {num(answer)}")
     return answer, steps

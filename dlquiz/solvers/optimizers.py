@@ -7,7 +7,7 @@ import math
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import in_range, non_negative
 from dlquiz.solvers.registry import solver
-from dlquiz.solvers.steps import num, val
+from dlquiz.solvers.steps import num, term, val
 
 # Beyond this many steps only the first few are written out.
 SHOWN_STEPS = 5
@@ -134,3 +134,30 @@ def adagrad(w0, grads, lr=0.01, eps=1e-10):
             steps.append(line)
     steps.append(f"final w = {val(w)}")
     return w, steps
+
+
+@solver(x="vector")
+def ewma(x: list[float], beta: float, bias_correction: bool = False) -> tuple[list[float], list[str]]:
+    """Exponentially weighted moving average v_1..v_T: v_t = β·v_(t-1) + (1-β)·x_t, v_0 = 0; bias correction divides by 1 - β^t."""
+    in_range("beta", beta, 0, 1, high_open=True)
+    rule = "v_t = β·v_(t-1) + (1-β)·x_t, v_0 = 0"
+    if bias_correction:
+        rule += "; corrected v̂_t = v_t/(1 - β^t)"
+    steps = [f"{rule}  (β = {num(beta)})"]
+    v = 0.0
+    answer: list[float] = []
+    for t, xt in enumerate(x, start=1):
+        previous = v
+        v = beta * v + (1 - beta) * xt
+        text = f"v = {num(beta)}·{term(previous)} + {num(1 - beta)}·{term(xt)} = {num(v)}"
+        if bias_correction:
+            corrected = v / (1 - beta**t)
+            text += f", v̂ = {num(v)}/(1 - {num(beta)}^{t}) = {num(corrected)}"
+            answer.append(corrected)
+        else:
+            answer.append(v)
+        line = _step_line(t, len(x), text)
+        if line:
+            steps.append(line)
+    steps.append(f"{'v̂' if bias_correction else 'v'} = {val(answer)}")
+    return answer, steps

@@ -6,6 +6,7 @@ from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import non_negative, positive_int
 from dlquiz.solvers.registry import solver
 from dlquiz.solvers.shapes import _conv_size
+from dlquiz.solvers.steps import num
 
 
 @solver(n_in="int", n_out="int")
@@ -51,13 +52,23 @@ def _recurrent(gates: int, cell: str, x: int, h: int, double_bias: bool) -> tupl
     per_gate = h * (x + h) + biases
     out = gates * per_gate
     bias_text = "2h" if double_bias else "h"
-    steps = [
-        f"{cell} has {gates} gates, each with h(x + h) weights and {bias_text} biases: params = {gates}(h(x + h) + {bias_text})",
-        f"= {gates}·({h}·({x} + {h}) + {biases})",
-        f"= {gates}·{per_gate}",
-        f"= {out}",
-    ]
-    return out, steps
+    if gates == 1:
+        steps = [
+            f"{cell} has one weight set: h·x input weights, h·h recurrent weights and {bias_text} biases: "
+            f"params = h(x + h) + {bias_text}",
+            f"= {h}·({x} + {h}) + {biases}",
+        ]
+    else:
+        steps = [
+            f"{cell} has {gates} gates, each with h(x + h) weights and {bias_text} biases: "
+            f"params = {gates}(h(x + h) + {bias_text})",
+            f"= {gates}·({h}·({x} + {h}) + {biases})",
+            f"= {gates}·{per_gate}",
+        ]
+    if double_bias:
+        steps.insert(0, "PyTorch keeps two bias vectors, b_ih and b_hh; they only ever appear summed, so Keras and "
+                        "the textbooks keep one")
+    return out, [*steps, f"= {out}"]
 
 
 @solver(input_size="int", hidden_size="int")
@@ -70,6 +81,12 @@ def lstm_params(input_size, hidden_size, double_bias=False):
 def gru_params(input_size, hidden_size, double_bias=False):
     """Trainable parameters of one GRU layer: 3(h(x+h) + h), or 3(h(x+h) + 2h) as PyTorch and Keras reset_after."""
     return _recurrent(3, "a GRU", input_size, hidden_size, double_bias)
+
+
+@solver(input_size="int", hidden_size="int")
+def rnn_params(input_size: int, hidden_size: int, double_bias: bool = False) -> tuple[int, list[str]]:
+    """Trainable parameters of one Elman RNN layer: h(x+h) + h, or h(x+h) + 2h with PyTorch's two bias vectors."""
+    return _recurrent(1, "an Elman RNN", input_size, hidden_size, double_bias)
 
 
 @solver(vocab_size="int", dim="int")
@@ -98,6 +115,35 @@ def mha_params(d_model, heads, bias=True):
         f"in_proj (Q, K, V) = 3d²" + (" + 3d" if bias else "") + f" = 3·{d}²" + (f" + 3·{d}" if bias else "") + f" = {in_proj}",
         f"out_proj = d²" + (" + d" if bias else "") + f" = {d}²" + (f" + {d}" if bias else "") + f" = {out_proj}",
         f"params = {in_proj} + {out_proj} = {out}",
+    ]
+    return out, steps
+
+
+@solver(d_model="int", d_ff="int")
+def transformer_block_params(d_model: int, d_ff: int, bias: bool = True) -> tuple[int, list[str]]:
+    """Parameters of torch TransformerEncoderLayer: attention 4d² + 4d, FFN 2·d·d_ff + d_ff + d, two LayerNorms 4d."""
+    positive_int("d_model", d_model)
+    positive_int("d_ff", d_ff)
+    d = d_model
+    attention = 4 * d * d + (4 * d if bias else 0)
+    ffn = 2 * d * d_ff + (d_ff + d if bias else 0)
+    norms = 4 * d if bias else 2 * d
+    out = attention + ffn + norms
+    if bias:
+        steps = [
+            f"self-attention: Q, K, V and output projections, each d×d + d: 4d² + 4d = 4·{d}² + 4·{d} = {attention}",
+            f"feed-forward: d→d_ff→d, 2·d·d_ff + d_ff + d = 2·{d}·{d_ff} + {d_ff} + {d} = {ffn}",
+            f"two LayerNorms, each a gain and a bias per feature: 4d = 4·{d} = {norms}",
+        ]
+    else:
+        steps = [
+            f"self-attention without biases: 4d² = 4·{d}² = {attention}",
+            f"feed-forward without biases: 2·d·d_ff = 2·{d}·{d_ff} = {ffn}",
+            f"two LayerNorms with a gain only (bias=False drops theirs too): 2d = 2·{d} = {norms}",
+        ]
+    steps += [
+        "the number of heads does not matter: the heads split the d_model dimensions of the same projections",
+        f"params = {attention} + {ffn} + {norms} = {out}",
     ]
     return out, steps
 
@@ -137,3 +183,22 @@ def activation_memory(elements, bytes_per_element=4):
     positive_int("bytes_per_element", bytes_per_element)
     out = elements * bytes_per_element
     return out, ["bytes = elements·bytes_per_element", f"= {elements}·{bytes_per_element}", f"= {out}"]
+
+
+@solver(h="int", w="int", c_in="int", c_out="int", k="int")
+def depthwise_separable_macs(h: int, w: int, c_in: int, c_out: int, k: int) -> tuple[int, list[str]]:
+    """MACs of a k×k depthwise then a 1×1 pointwise convolution, h×w output: h·w·c_in·k² + h·w·c_in·c_out."""
+    for name, value in (("h", h), ("w", w), ("c_in", c_in), ("c_out", c_out), ("k", k)):
+        positive_int(name, value)
+    depthwise = h * w * c_in * k * k
+    pointwise = h * w * c_in * c_out
+    out = depthwise + pointwise
+    standard = h * w * c_in * c_out * k * k
+    steps = [
+        f"depthwise: one k×k filter per input channel, h·w·c_in·k² = {h}·{w}·{c_in}·{k}² = {depthwise}",
+        f"pointwise: a 1×1 convolution mixing channels, h·w·c_in·c_out = {h}·{w}·{c_in}·{c_out} = {pointwise}",
+        f"a standard k×k convolution would need h·w·c_in·c_out·k² = {standard}, "
+        f"{num(standard / out)} times as many (the separable cost is 1/c_out + 1/k² of it)",
+        f"MACs = {depthwise} + {pointwise} = {out}",
+    ]
+    return out, steps

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dlquiz.drill import DrillSession, Summary
 from dlquiz.errors import AnswerFormatError
-from dlquiz.session import DrillSession, Summary
+from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import render_solution, render_variant
 from dlquiz.ui.terminal import Quit, Terminal
 from dlquiz.ui.warmup import warm_up
@@ -51,7 +51,6 @@ def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Te
     render_variant(console, variant, header=_header(session, variant))
     if terminal.interactive:  # a learner reads now; a script's short run needs no warm-up
         warm_up()
-    started = time.monotonic()
     while True:
         try:
             text, self_rating = _read_answer(variant, console, terminal)
@@ -59,11 +58,10 @@ def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Te
             if _undo(session, console):
                 return  # the undone question is asked again next
             continue
-        duration_ms = int((time.monotonic() - started) * 1000)
         try:
-            answer = session.answer(variant, text, duration_ms, self_rating)
+            answer = session.answer(variant, text, self_rating=self_rating)
         except AnswerFormatError as error:
-            console.print(Text(f"{error} — expected {error.expected}; try again.", style="yellow"))
+            console.print(Text(unreadable(error), style="yellow"))
             continue
         break
     if variant.kind != "self":
@@ -72,17 +70,8 @@ def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Te
 
 
 def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tuple[str, int | None]:
-    if variant.kind == "choice":
-        single_key = terminal.interactive and not variant.multi and len(variant.options) < 21
-        text = terminal.key("your answer: ") if single_key else terminal.line("your answer: ")
-        _check_command(text)
-        return text, None
-    if variant.kind == "number":
-        text = terminal.line("your answer: ")
-        _check_command(text)
-        return text, None
-    if variant.kind == "text":
-        return _read_output(variant, terminal), None
+    if variant.kind != "self":
+        return read_answer(variant, terminal, single_key=True, first_entry=_check_command), None
     # recall: reveal, then the learner rates themself
     _check_command(terminal.line("press Enter to see the model answer: ") if terminal.interactive else "")
     render_solution(console, variant)
@@ -96,18 +85,8 @@ def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tupl
         console.print(Text("type 1, 2, 3 or 4", style="yellow"))
 
 
-def _read_output(variant: Variant, terminal: Terminal) -> str:
-    """The printed output: one line, or for multi-line output, lines up to an empty one."""
-    expected_lines = str(variant.answer).strip("\n").count("\n") + 1
-    first = terminal.line("output: " if expected_lines == 1 else "output (end with an empty line): ")
-    _check_command(first)
-    lines = [first]
-    while expected_lines > 1 and lines[-1] != "":
-        lines.append(terminal.line("... "))
-    return "\n".join(lines)
-
-
 def _check_command(text: str) -> None:
+    """The drill's commands at an answer prompt: q quits, u undoes the last answer."""
     command = text.strip().lower()
     if command == QUIT:
         raise Quit

@@ -60,6 +60,8 @@ def render_solution(console: Console, variant: Variant, result: Result | None = 
         console.print(verdict)
         if result.detail:
             console.print(Text(result.detail))
+        if result.diagnosis:
+            console.print(Text(result.diagnosis, style="yellow"))
     if isinstance(question, RecallQuestion):
         console.print(Panel(Markdown(question.answer), title="model answer", title_align="left"))
         if question.key_points:

@@ -1,0 +1,130 @@
+"""Drill rules on the session core: the FSRS queue, ratings from speed, rating overrides, undo and cram.
+
+The terminal front end is :mod:`dlquiz.ui.drill`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from dlquiz.question import Question
+from dlquiz.schedule import Queue, cram_queue_for, queue_for, rating_for
+from dlquiz.session import Answer, Clock, Session
+from dlquiz.store import Store
+from dlquiz.variants import Variant
+
+__all__ = ["DrillSession", "Summary", "TopicTally"]
+
+
+@dataclass
+class TopicTally:
+    answered: int = 0
+    right: int = 0
+
+
+@dataclass
+class Summary:
+    answered: int
+    right: int
+    by_topic: dict[str, TopicTally]
+    next_due: datetime | None
+    left: int  # questions queued but not reached
+
+
+class DrillSession:
+    """A drill: due questions then new ones, each answer rated for FSRS (or, in cram, logged only)."""
+
+    def __init__(self, core: Session, queue: Queue) -> None:
+        self.core = core
+        self.queue = queue
+        self.due_ids = set(queue.due)
+
+    @classmethod
+    def start(
+        cls,
+        store: Store,
+        questions: Sequence[Question],
+        clock: Clock,
+        seed: int,
+        *,
+        cram: bool = False,
+        limit: int | None = None,
+        new: int | None = None,
+    ) -> DrillSession:
+        """Queue the questions for this session; ``new`` overrides today's new-question limit."""
+        now = clock()
+        if cram:
+            queue = cram_queue_for(store, questions, now, seed=seed, limit=limit)
+        else:
+            queue = queue_for(store, questions, now, seed=seed, new_per_day=new)
+        order = queue.ids[:limit] if limit is not None else queue.ids
+        core = Session(store, {q.id: q for q in questions}, order, clock, seed, "cram" if cram else "drill")
+        return cls(core, queue)
+
+    # progress --------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        return self.core.mode
+
+    @property
+    def answers(self) -> list[Answer]:
+        return self.core.answers
+
+    @property
+    def pending(self) -> list[str]:
+        return self.core.pending
+
+    @property
+    def total(self) -> int:
+        return len(self.core.answers) + self.core.left
+
+    @property
+    def position(self) -> int:
+        """1-based number of the question being asked."""
+        return len(self.core.answers) + 1
+
+    @property
+    def due_left(self) -> int:
+        return sum(1 for qid in self.core.pending if qid in self.due_ids)
+
+    # the loop ----------------------------------------------------------------
+
+    def next_variant(self) -> Variant | None:
+        """The next question to ask, or None when the session is done."""
+        return self.core.next_variant()
+
+    def answer(
+        self, variant: Variant, text: str, duration_ms: int | None = None, self_rating: int | None = None
+    ) -> Answer:
+        """Grade ``text`` and save it with the proposed rating, committed before returning.
+
+        Raises AnswerFormatError (nothing saved) when ``text`` cannot be read.
+        """
+        taken = self.core.elapsed_ms() if duration_ms is None else duration_ms
+        return self.core.submit(
+            variant, text, lambda result: rating_for(variant.question.type, result.correct, taken, self_rating), taken
+        )
+
+    def change_rating(self, rating: int) -> Answer:
+        """The learner overrides the proposed rating of the last answer."""
+        return self.core.rerate_last(rating)
+
+    def undo(self) -> Variant | None:
+        """Forget the last answer (database included) and ask that same variant again."""
+        return self.core.undo_last()
+
+    def summary(self) -> Summary:
+        by_topic: dict[str, TopicTally] = {}
+        for answer in self.core.answers:
+            tally = by_topic.setdefault(answer.variant.question.topic, TopicTally())
+            tally.answered += 1
+            correct = answer.result.correct
+            tally.right += bool(correct) if correct is not None else answer.review.rating > 1
+        now = self.core.clock()
+        cards = self.core.store.cards()
+        waiting = [c.due for qid, c in cards.items() if qid in self.core.questions and c.due > now]
+        right = sum(t.right for t in by_topic.values())
+        return Summary(len(self.core.answers), right, by_topic, min(waiting) if waiting else None, self.core.left)
