@@ -14,6 +14,7 @@ import dlquiz.loader
 from banktools import run_dlquiz, write_bank
 from dlquiz import bankcache
 from dlquiz.loader import load_paths
+from dlquiz.paths import bundled_banks_dir
 
 RECALL = """
 - id: {qid}
@@ -22,6 +23,8 @@ RECALL = """
   prompt: "What is {qid}?"
   answer: "An answer."
 """
+
+BUNDLED = len([p for p in bundled_banks_dir().rglob("*") if p.suffix in (".yaml", ".yml")])
 
 
 def _entries(home: Path) -> list[Path]:
@@ -97,7 +100,7 @@ def test_errors_from_a_cached_bank_keep_file_and_line_from_any_folder(tmp_path, 
         done = run_dlquiz("list", "--bank", typed, cwd=cwd)
         errors = [line for line in done.stderr.splitlines() if "broken" in line]
         assert errors and errors[0].startswith(f"dlquiz: {shown}:7: broken: missing required field"), done.stderr
-        assert len(_entries(dlquiz_home)) == 3  # the bundled banks' two entries and this one
+        assert len(_entries(dlquiz_home)) == BUNDLED + 1  # the bundled banks' entries and this one
 
 
 def test_an_unusable_data_folder_means_no_cache_not_a_failure(tmp_path):
