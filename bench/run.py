@@ -114,6 +114,8 @@ def run_once(argv: list[str], env: dict[str, str], until: bytes | None, use_pty:
         elapsed = time.perf_counter() - start
         _stop(pid)
         os.close(fd)
+        if not seen:
+            raise RuntimeError(f"{' '.join(argv)}: never printed {until!r} on a pty")
         return elapsed, 0.0
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE if memory else subprocess.DEVNULL)
@@ -270,7 +272,6 @@ def main() -> int:
         if not args.quick:
             groups.append((scale_figures(big), args.scale_runs))
         all_figures: list[Figure] = []
-        floors_all: dict[str, list[float]] = {}
         for figures, runs in groups:
             figures = [f for f in figures if re.search(args.only, f.name)]
             if not figures:
@@ -279,14 +280,12 @@ def main() -> int:
             measure(figures, floors, homes, runs, work)
             report(figures, floors)
             all_figures += figures
-            floors_all = floors
         scale = {f.name: f for f in all_figures}
         small, large = scale.get("10k questions, first load (cold cache)"), scale.get(
             "50k questions, first load (cold cache)")
         if small and large:
             print(f"\nlinearity: 50k load / 10k load = "
                   f"{statistics.median(large.times) / statistics.median(small.times):.2f} (target ≤ 6)")
-        del floors_all
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
