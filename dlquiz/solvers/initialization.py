@@ -29,4 +29,5 @@ def he_variance(n_in):
     """He/Kaiming weight variance for ReLU layers (fan_in mode): 2/n_in."""
     positive_int("n_in", n_in)
     out = 2 / n_in
-    return out, ["Var(W) = 2/n_in (ReLU zeroes half the inputs, so twice Xavier's 1/n_in)", f"= 2/{n_in}", f"= {num(out)}"]
+    why = "ReLU zeroes half the inputs, so twice the 1/n_in that keeps a linear layer's variance"
+    return out, [f"Var(W) = 2/n_in ({why})", f"= 2/{n_in}", f"= {num(out)}"]

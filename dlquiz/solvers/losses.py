@@ -111,7 +111,10 @@ def multiclass_hinge_loss(scores: list[float], y: int, margin: float = 1) -> tup
     if margin < 0:
         raise SolverError(f"margin must be >= 0, got {num(margin)}")
     right = scores[y]
-    steps = [f"loss = Σ_(j≠y) max(0, s_j - s_y + margin), s_y = s_{y} = {num(right)}, margin = {num(margin)}"]
+    steps = [
+        f"loss = Σ_(j≠y) max(0, s_j - s_y + margin), classes counted from 0: s_y = s_{y} = {num(right)}, "
+        f"margin = {num(margin)}"
+    ]
     terms: list[float] = []
     for j, s in enumerate(scores):
         if j == y:
