@@ -30,6 +30,10 @@ class StoreError(DlquizError):
     """The progress database or an import file cannot be used."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the database's write lock longer than the busy timeout: worth retrying."""
+
+
 MAX_MESSAGE = 400  # characters of a bank error's message: an echoed value must not flood the terminal
 
 

@@ -94,7 +94,8 @@ def test_export_summary_per_topic(source):
     expected_r = [scheduler.get_card_retrievability(source.card(q), now) for q in ("cnn-1", "cnn-2")]
     assert cnn["mean_retrievability"] == pytest.approx(sum(expected_r) / 2)
     assert cnn["due_now"] == sum(source.card(q).due <= now for q in ("cnn-1", "cnn-2"))
-    assert summary["rnn"]["accuracy"] == 1.0  # the self-rated answer is not graded
+    # the self-rated answer (Hard) counts as right, as in the drill summary and dlquiz stats
+    assert summary["rnn"]["accuracy"] == 1.0 and summary["rnn"]["reviews"] == 2
     assert summary["(unknown)"] == {"seen": 1, "reviews": 1, "accuracy": 1.0,
                                     "mean_retrievability": pytest.approx(summary["(unknown)"]["mean_retrievability"]),
                                     "due_now": 1}

@@ -41,7 +41,7 @@ def export_command(
     questions = load_or_fail(bank, strict=False).questions
     topics = {q.id: q.topic for q in questions}
     try:
-        with Store.open() as store:
+        with Store.open(readonly=True) as store:
 
             def write(handle: TextIO) -> None:
                 write_progress(store, topics, now, handle)
@@ -51,8 +51,11 @@ def export_command(
                 write(sys.stdout)
             else:
                 _write_atomically(output, write)
+            damaged = store.damaged
     except DlquizError as error:
         fail(str(error))
+    for note in damaged:  # exported without them: a backup of everything readable beats no backup
+        print(f"dlquiz: left out damaged {note}", file=sys.stderr)
 
 
 def _write_atomically(path: Path, write: Callable[[TextIO], None]) -> None:

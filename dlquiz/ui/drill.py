@@ -11,7 +11,7 @@ from rich.text import Text
 from dlquiz.drill import DrillSession, Summary
 from dlquiz.errors import AnswerFormatError
 from dlquiz.ui.answer_input import read_answer, unreadable
-from dlquiz.ui.render import render_solution, render_variant
+from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.terminal import Quit, Terminal
 from dlquiz.ui.warmup import warm_up
 from dlquiz.variants import Variant
@@ -26,6 +26,7 @@ class _Undo(Exception):
 
 def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Summary:
     """Ask until the queue is empty or the learner quits; every answer is saved as it is given."""
+    session.core.on_busy = busy_notice(console)
     try:
         while True:
             variant = session.next_variant()

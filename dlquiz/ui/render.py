@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
@@ -76,3 +78,15 @@ def render_solution(console: Console, variant: Variant, result: Result | None = 
             console.print(Text(f"  {number}. {step}"))
     if question.explanation:
         console.print(Markdown(question.explanation.strip()))
+
+
+def busy_notice(console: Console) -> Callable[[float], None]:
+    """What a session calls while an answer waits for a database another dlquiz keeps locked."""
+
+    def notice(waited: float) -> None:
+        console.print(
+            Text(f"the progress database is busy (another dlquiz writing?); still saving your answer ({waited:g} s)",
+                 style="yellow")
+        )
+
+    return notice
