@@ -109,8 +109,8 @@ def test_an_unusable_data_folder_means_no_cache_not_a_failure(tmp_path):
     not_a_folder.write_text("x")
     done = run_dlquiz("list", "--bank", str(path), env={"DLQUIZ_HOME": str(not_a_folder)})
     assert done.returncode == 0 and "Traceback" not in done.stderr
-    assert "1 bank file" not in done.stdout  # the bundled banks are there too
-    assert "q1" not in done.stderr
+    assert str(path) in done.stdout.replace("\n", "") or "bank.yaml" in done.stdout  # the user's bank was loaded
+    assert not done.stderr
 
 
 def test_two_processes_writing_at_once_leave_whole_entries(tmp_path, dlquiz_home):
