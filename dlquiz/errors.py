@@ -26,6 +26,10 @@ class AnswerFormatError(DlquizError):
         self.expected = expected
 
 
+class SettingError(DlquizError):
+    """A setting name or value the user typed is not valid (a usage error: exit code 2)."""
+
+
 class StoreError(DlquizError):
     """The progress database or an import file cannot be used."""
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from dlquiz.bankcache import gc_paused, load_file
 from dlquiz.errors import BankError, DlquizError

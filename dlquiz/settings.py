@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.days import learner_zone, zone_name, zone_named
-from dlquiz.errors import DlquizError
+from dlquiz.errors import DlquizError, SettingError
 from dlquiz.schedule import DEFAULTS
 
 
@@ -18,7 +18,7 @@ from dlquiz.schedule import DEFAULTS
 class Setting:
     name: str
     help: str
-    kind: type  # int, float, or str (a time zone name)
+    kind: type[int] | type[float] | type[str]  # str: a time zone name
     lo: float = 0
     hi: float = 0
 
@@ -61,18 +61,22 @@ assert set(SETTINGS) == set(DEFAULTS) | {TIMEZONE}
 
 
 def parse_setting(name: str, text: str) -> Any:
-    """The value of ``name`` given as text; DlquizError naming what is valid otherwise."""
+    """The value of ``name`` given as text; SettingError (a usage error) naming what is valid otherwise."""
     setting = SETTINGS.get(name)
     if setting is None:
-        raise DlquizError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
+        raise SettingError(f"unknown setting '{name}'; the settings are {', '.join(SETTINGS)}")
     if setting.kind is str:
-        return zone_named(text).key  # its own one-line error names the zone
+        try:
+            return zone_named(text).key
+        except DlquizError as error:  # its one line names the zone
+            raise SettingError(str(error)) from None
+    value: Any
     try:
         value = setting.kind(text)
     except ValueError:
         value = None
     if not setting.accepts(value):
-        raise DlquizError(f"{name} must be {setting.valid}, not '{text}'")
+        raise SettingError(f"{name} must be {setting.valid}, not '{text}'")
     return value
 
 

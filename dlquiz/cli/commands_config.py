@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from dlquiz.cli.app import app, fail
@@ -11,10 +9,10 @@ from dlquiz.cli.app import app, fail
 
 @app.command()
 def config(
-    name: Optional[str] = typer.Argument(
+    name: str | None = typer.Argument(
         None, help="A setting: desired_retention, new_per_day, reviews_per_day or timezone."
     ),
-    value: Optional[str] = typer.Argument(None, help="Its new value (omit to show the current one)."),
+    value: str | None = typer.Argument(None, help="Its new value (omit to show the current one)."),
 ) -> None:
     """Show the settings, or change one.
 
@@ -32,7 +30,7 @@ def config(
 
         dlquiz config timezone Europe/Berlin
     """
-    from dlquiz.errors import DlquizError
+    from dlquiz.errors import DlquizError, SettingError
     from dlquiz.settings import SETTINGS, TIMEZONE, current, parse_setting
     from dlquiz.store import Store
 
@@ -48,9 +46,10 @@ def config(
         with Store.open(readonly=True) as store:
             stored = store.settings()
         values = current(stored)
+    except SettingError as error:
+        fail(str(error), 2)  # a usage error, like typer's own
     except DlquizError as error:
-        bad_value = any(word in str(error) for word in ("setting", "must be", "time zone"))
-        fail(str(error), 2 if bad_value else 1)
+        fail(str(error))
     for key, setting in SETTINGS.items():
         if name is None or key == name:
             note = " (the system's)" if key == TIMEZONE and key not in stored else ""
