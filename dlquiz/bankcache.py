@@ -37,8 +37,17 @@ MAGIC = "dlquiz-bank-cache"
 Built = tuple[list[Question], list[BankError]]
 
 _ALLOWED = {
-    "dlquiz.question": {"Question", "McqQuestion", "NumericQuestion", "CodeQuestion", "RecallQuestion", "Option",
-                        "Param", "Tolerance", "Distractor"},
+    "dlquiz.question": {
+        "Question",
+        "McqQuestion",
+        "NumericQuestion",
+        "CodeQuestion",
+        "RecallQuestion",
+        "Option",
+        "Param",
+        "Tolerance",
+        "Distractor",
+    },
     "dlquiz.expr": {"Expr", "Template", "_unparsed"},
     "dlquiz.errors": {"BankError"},
     "builtins": {"tuple", "list", "dict", "set", "frozenset"},

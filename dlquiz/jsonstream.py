@@ -40,7 +40,7 @@ class JsonStream:
             self._eof = True
             return False
         self._lines_before += self._buf.count("\n", 0, self._pos)
-        self._buf = self._buf[self._pos:] + data
+        self._buf = self._buf[self._pos :] + data
         self._pos = 0
         return True
 
@@ -49,7 +49,7 @@ class JsonStream:
         while True:
             self._pos = _SPACE.match(self._buf, self._pos).end()  # type: ignore[union-attr]  # always matches
             if self._pos < len(self._buf) or not self._more():
-                return self._buf[self._pos:self._pos + 1]
+                return self._buf[self._pos : self._pos + 1]
 
     def take(self, allowed: str, what: str) -> str:
         """Consume the next non-space character, which must be one of ``allowed``."""
