@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dlquiz.figures import is_right
+from dlquiz.modes import Mode
 from dlquiz.question import Question
 from dlquiz.schedule import Queue, cram_queue_for, queue_for, rating_for
 from dlquiz.session import Answer, Clock, Session
@@ -67,7 +68,7 @@ class DrillSession:
     # progress --------------------------------------------------------------
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> Mode:
         return self.core.mode
 
     @property
