@@ -290,4 +290,5 @@ def _show(text: str, limit: int = 40) -> str:
     text = text.strip()
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) + "'"
+    # A control character (Backspace, Delete, an escape) is named, never echoed raw or as a Python escape.
+    return "'" + "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text) + "'"

@@ -141,3 +141,51 @@ def test_check_warns_about_an_output_no_learner_can_type(tmp_path):
     bank = "- {id: bell, type: code_output, prompt: P, code: 'print(chr(7))', output: \"\\a\", explanation: e}\n"
     done = run_dlquiz("check", str(write_bank(tmp_path, bank)))
     assert "bell: output contains a control character" in done.stdout + done.stderr
+
+
+MARKUP_BANK = """
+- id: m-1
+  topic: "layers[/b]"
+  type: mcq
+  shuffle: false
+  prompt: "Read [link=http://evil.example]this[/link] and \\x1b[31mred\\x1b[0m text."
+  options: [{text: "[bold]right[/bold]", correct: true}, "wrong\\x07"]
+  explanation: e
+- id: m-2
+  topic: "norms [advanced]"
+  type: numeric
+  prompt: Width?
+  solver: conv_output_size
+  inputs: {n: 227, f: 11, s: 4}
+  answer: 55
+  explanation: e
+"""
+
+
+def test_bank_text_is_shown_literally_and_control_characters_never_reach_the_terminal(tmp_path, dlquiz_home):
+    write_bank(tmp_path, MARKUP_BANK)
+    listed = run_dlquiz("list", "--bank", "bank.yaml", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "layers[/b]" in listed.stdout and "norms [advanced]" in listed.stdout
+    drilled = run_dlquiz("drill", "--bank", "bank.yaml", "--topic", "layers[/b]", cwd=tmp_path, input="a\n")
+    out = drilled.stdout + drilled.stderr
+    assert drilled.returncode == 0 and "Traceback" not in out, out
+    assert "layers[/b]" in out and "[link=http://evil.example]this[/link]" in out and "[bold]right[/bold]" in out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b[31mred" in out
+
+
+def test_refusals_read_as_one_clean_sentence():
+    from dlquiz.answers import parse_number, parse_vector
+    from dlquiz.errors import AnswerFormatError
+    from dlquiz.ui.answer_input import unreadable
+
+    for parse, text in [(lambda t: parse_vector(t, length=4), "1 2 3"), (parse_number, "\x7f")]:
+        try:
+            parse(text)
+        except AnswerFormatError as error:
+            line = unreadable(error)
+        assert "\\x" not in line and "\x7f" not in line, line
+        assert line.count("4 numbers") <= 1, line
+    assert unreadable(AnswerFormatError("expected 4 numbers, got 3", "4 numbers, e.g. 1 2 3 4")) == (
+        "expected 4 numbers, got 3 (e.g. 1 2 3 4); try again."
+    )

@@ -10,10 +10,11 @@ from rich.table import Table
 from rich.text import Text
 
 from dlquiz.drill import DrillSession, Summary
-from dlquiz.session import Answer
 from dlquiz.errors import AnswerFormatError
+from dlquiz.session import Answer
 from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import render_solution, render_variant
+from dlquiz.ui.safe import literal
 from dlquiz.ui.terminal import Quit, Terminal
 from dlquiz.variants import Variant
 
@@ -136,7 +137,7 @@ def render_summary(console: Console, summary: Summary, now: datetime) -> None:
         table.add_column("right", justify="right")
         for topic in sorted(summary.by_topic):
             tally = summary.by_topic[topic]
-            table.add_row(topic, str(tally.answered), str(tally.right))
+            table.add_row(literal(topic), str(tally.answered), str(tally.right))
         console.print(table)
     else:
         console.print("no questions answered.")
