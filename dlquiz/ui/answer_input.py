@@ -91,6 +91,6 @@ def unreadable(error: AnswerFormatError) -> str:
     """The line shown when an entry cannot be read as an answer (it is asked again, never graded)."""
     message, hint = str(error), error.expected
     head, _, example = hint.partition(", e.g. ")
-    if head in message:  # "expected 4 numbers, got 3" already says what is expected: add only the example
+    if f"expected {head}" in message:  # "expected 4 numbers, got 3" already says it: add only the example
         return f"{message}" + (f" (e.g. {example})" if example else "") + "; try again."
     return f"{message}: expected {hint}; try again."
