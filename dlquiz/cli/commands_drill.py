@@ -45,7 +45,7 @@ def drill(
     from dlquiz.drill import DrillSession
     from dlquiz.errors import DlquizError
     from dlquiz.store import Store
-    from dlquiz.ui.drill import next_due_text, render_summary, run_drill
+    from dlquiz.ui.drill import nothing_to_ask_lines, render_summary, run_drill
     from dlquiz.ui.terminal import Terminal
 
     questions = filtered_questions(bank, topic, tag, qtype, difficulty)
@@ -59,9 +59,8 @@ def drill(
         with Store.open() as store:
             session = DrillSession.start(store, questions, clock, seed, cram=cram, limit=limit, new=new)
             if not session.total:
-                console.print("nothing is due and no new questions are left for today.")
-                console.print(next_due_text(session.queue.next_due, clock()))
-                console.print("practise ahead of schedule with: dlquiz drill --cram")
+                for line in nothing_to_ask_lines(session.queue, clock()):
+                    console.print(line)
                 return
             summary = run_drill(session, console, Terminal())
             render_summary(console, summary, clock())

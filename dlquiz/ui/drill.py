@@ -11,6 +11,7 @@ from rich.text import Text
 
 from dlquiz.drill import DrillSession, Summary
 from dlquiz.errors import AnswerFormatError
+from dlquiz.schedule import Queue
 from dlquiz.session import Answer
 from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import render_solution, render_variant
@@ -24,9 +25,13 @@ UNDO, QUIT = "u", "q"
 
 def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Summary:
     """Ask until the queue is empty or the learner quits; every answer is saved as it is given."""
+    warned = 0
     try:
         while True:
             variant = session.next_variant()
+            for qid, why in session.core.failed[warned:]:
+                console.print(literal(f"skipped {qid}: no draw could be solved ({why})", style="yellow"))
+            warned = len(session.core.failed)
             if variant is None:
                 break
             _ask(session, variant, console, terminal)
@@ -38,7 +43,7 @@ def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Su
 def _header(session: DrillSession, variant: Variant) -> str:
     q = variant.question
     parts = [q.topic, q.type.replace("_", " "), f"question {session.position} of {session.total}"]
-    if session.due_left:
+    if session.due_left and session.mode != "cram":  # cram asks questions that are not due
         parts.append(f"{session.due_left} due left")
     if session.mode == "cram":
         parts.append("cram")
@@ -143,7 +148,30 @@ def render_summary(console: Console, summary: Summary, now: datetime) -> None:
         console.print("no questions answered.")
     if summary.left:
         console.print(f"{summary.left} question(s) left for later.")
-    console.print(next_due_text(summary.next_due, now))
+    if summary.due_now:
+        console.print(f"{summary.due_now} question(s) are due now: run dlquiz drill again.")
+    else:
+        console.print(next_due_text(summary.next_due, now))
+
+
+def nothing_to_ask_lines(queue: Queue, now: datetime) -> list[str]:
+    """Why a drill has nothing to ask, and what would change it."""
+    lines = []
+    if queue.held_back:
+        lines.append(
+            f"{queue.held_back} due question(s) are held back by today's review limit; "
+            "raise it with: dlquiz config reviews_per_day N"
+        )
+    else:
+        lines.append("nothing is due.")
+    if queue.unseen == 0:
+        lines.append("there are no new questions in this selection.")
+    else:
+        lines.append(f"no new questions are left for today ({queue.unseen} unseen); raise it with: dlquiz drill --new N")
+    if not queue.held_back:
+        lines.append(next_due_text(queue.next_due, now))
+    lines.append("practise ahead of schedule with: dlquiz drill --cram")
+    return lines
 
 
 def next_due_text(next_due: datetime | None, now: datetime) -> str:
