@@ -83,7 +83,8 @@ def parse_matrix(text: str, shape: tuple[int, int] | None = None) -> list[list[i
 
 
 def parse_letters(text: str, n_options: int, *, multi: bool) -> tuple[int, ...]:
-    """Option letters as sorted, unique 0-based indices: ``b``, ``(B)``, ``b)``; with ``multi`` also ``a,c``, ``ac``, ``c a``.
+    """Option letters as sorted, unique 0-based indices: ``b``, ``(B)``, ``b)``;
+    with ``multi`` also ``a,c``, ``ac``, ``c a``.
 
     ``n_options`` outside 1..26 is a programming error (ValueError), not a format error.
     """
@@ -201,7 +202,7 @@ def _rows(s: str, hint: str) -> list[list[int | float]]:
 
 def _plain_rows(s: str, hint: str) -> list[list[int | float]]:
     budget = [MAX_ELEMENTS]
-    rows = []
+    rows: list[list[int | float]] = []
     for piece in re.split(r"[;\n]", s):
         piece = piece.strip()
         if piece:
@@ -257,7 +258,9 @@ def _check_balanced(s: str, hint: str) -> None:
         elif char in ")]":
             depth -= 1
             if depth < 0:
-                raise AnswerFormatError(f"unbalanced brackets: {_show(s[max(0, i - 20) : i + 1])} closes more than it opens", hint)
+                raise AnswerFormatError(
+                    f"unbalanced brackets: {_show(s[max(0, i - 20) : i + 1])} closes more than it opens", hint
+                )
     if depth > 0:
         raise AnswerFormatError(f"unbalanced brackets in {_show(s)}", hint)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dlquiz.errors import BankError, ExprError, SolverError
 from dlquiz.question import (
+    PRESENTS,
     QUESTION_TYPES,
     CodeQuestion,
     Distractor,
@@ -27,6 +29,12 @@ from dlquiz.question import (
 )
 from dlquiz.yamlfile import LineDict
 
+if TYPE_CHECKING:
+    from dlquiz.expr import Expr
+    from dlquiz.solvers.registry import SolverParam
+
+L = TypeVar("L", bound=str)
+
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # used with fullmatch
 BANK_FIELDS = ("topic", "tags", "difficulty", "source", "questions")
@@ -35,8 +43,18 @@ TOLERANCE_FIELDS = ("rtol", "atol", "sigfig")
 TYPE_FIELDS = {
     "mcq": ("options", "multi", "shuffle"),
     "numeric": (
-        "params", "derive", "constraints", "solver", "inputs", "pick", "answer",
-        *TOLERANCE_FIELDS, "unit", "present", "choices", "distractors",
+        "params",
+        "derive",
+        "constraints",
+        "solver",
+        "inputs",
+        "pick",
+        "answer",
+        *TOLERANCE_FIELDS,
+        "unit",
+        "present",
+        "choices",
+        "distractors",
     ),
     "code_output": ("code", "language", "output", "rtol", "atol"),
     "recall": ("answer", "key_points"),
@@ -48,6 +66,11 @@ DISTRACTOR_FIELDS = ("inputs", "expr", "why")
 _PINNED_TEXT = re.compile(r"\b(?:all|none|both|neither) of (?:the )?(?:above|these)\b", re.IGNORECASE)
 MAX_SHAPE_ELEMENTS = 100
 MAX_CHOICES = 1000
+
+
+def _one_of(value: str, allowed: tuple[L, ...]) -> L | None:
+    """``value`` as the one of ``allowed`` it equals (typed as that literal), else None."""
+    return next((a for a in allowed if a == value), None)
 
 
 def suggest(word: str, candidates: tuple[str, ...] | list[str]) -> str:
@@ -78,7 +101,7 @@ class _Reader:
         return value
 
     def text(self, key: str, *, required: bool = False, default: str = "") -> str:
-        value = self.get(key, str, default, required=required)
+        value: str = self.get(key, str, default, required=required)
         if required and not value.strip():
             raise self.error(f"'{key}' is empty", key)
         return value
@@ -101,7 +124,14 @@ def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false", list: "a list", dict: "a mapping"}
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a mapping",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
@@ -151,9 +181,13 @@ def parse_question(raw: Any, path: str, defaults: dict[str, Any], default_topic:
     qid = reader.text("id", required=True)
     if not ID_PATTERN.fullmatch(qid):
         raise reader.error(f"id '{qid}' must be kebab-case: lowercase letters, digits and single hyphens", "id")
-    qtype = reader.text("type", required=True)
-    if qtype not in QUESTION_TYPES:
-        raise reader.error(f"unknown type '{qtype}'{suggest(qtype, QUESTION_TYPES)}; use one of {', '.join(QUESTION_TYPES)}", "type")
+    written = reader.text("type", required=True)
+    qtype = _one_of(written, QUESTION_TYPES)
+    if qtype is None:
+        raise reader.error(
+            f"unknown type '{written}'{suggest(written, QUESTION_TYPES)}; use one of {', '.join(QUESTION_TYPES)}",
+            "type",
+        )
     reader.check_fields(COMMON_FIELDS + TYPE_FIELDS[qtype], f"a {qtype} question")
     common = dict(
         id=qid,
@@ -179,7 +213,7 @@ def _tags(reader: _Reader, key: str) -> tuple[str, ...]:
 
 
 def _difficulty(reader: _Reader) -> int | None:
-    value = reader.get("difficulty", int)
+    value: int | None = reader.get("difficulty", int)
     if value is not None and value not in (1, 2, 3):
         raise reader.error(f"difficulty must be 1, 2 or 3, not {value}", "difficulty")
     return value
@@ -208,7 +242,9 @@ def _parse_mcq(reader: _Reader, common: dict[str, Any]) -> McqQuestion:
     if correct == 0:
         raise reader.error("no option is marked 'correct: true'", "options")
     if correct > 1 and not multi:
-        raise reader.error(f"{correct} options are marked correct; set 'multi: true' for a multi-select question", "options")
+        raise reader.error(
+            f"{correct} options are marked correct; set 'multi: true' for a multi-select question", "options"
+        )
     return McqQuestion(**common, options=tuple(options), multi=multi, shuffle=reader.get("shuffle", bool, True))
 
 
@@ -223,7 +259,9 @@ def _parse_option(reader: _Reader, item: Any, number: int) -> Option:
         feedback = sub.text("feedback")
         pin = sub.get("pin", bool)
     else:
-        raise reader.error(f"option {number} must be text or a mapping with 'text:', not {_describe(item)} (quote it)", "options")
+        raise reader.error(
+            f"option {number} must be text or a mapping with 'text:', not {_describe(item)} (quote it)", "options"
+        )
     if not text.strip():
         raise reader.error(f"option {number} is empty", "options")
     pinned = bool(_PINNED_TEXT.search(text)) if pin is None else pin
@@ -243,7 +281,7 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
     except SolverError as error:
         raise reader.error(str(error), "solver") from None
 
-    def expr(source: Any, key: str, known: set[str], what: str):
+    def expr(source: Any, key: str, known: set[str], what: str) -> Expr:
         try:
             compiled = compile_expr(source)
         except ExprError as error:
@@ -269,18 +307,25 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
     inputs = {}
     for arg, source in reader.get("inputs", dict, {}).items():
         if arg not in accepted:
-            raise reader.error(f"solver '{solver_name}' takes no input '{arg}'{suggest(str(arg), list(accepted))}", "inputs")
+            raise reader.error(
+                f"solver '{solver_name}' takes no input '{arg}'{suggest(str(arg), list(accepted))}", "inputs"
+            )
         inputs[arg] = expr(_text_input(source, accepted[arg], known), "inputs", known, f"input '{arg}'")
     for arg in accepted:  # inputs named like a parameter bind themselves
         if arg not in inputs and arg in known:
             inputs[arg] = compile_expr(arg)
     missing = [a for a, p in accepted.items() if p.required and a not in inputs]
     if missing:
-        raise reader.error(f"solver '{solver_name}' needs input '{missing[0]}' (add it under 'inputs:' or as a parameter)", "inputs" if "inputs" in reader.raw else "solver")
+        raise reader.error(
+            f"solver '{solver_name}' needs input '{missing[0]}' (add it under 'inputs:' or as a parameter)",
+            "inputs" if "inputs" in reader.raw else "solver",
+        )
 
     pick_raw = reader.get("pick", (int, str, list))
-    pick = () if pick_raw is None else tuple(
-        expr(p, "pick", known, "pick") for p in (pick_raw if isinstance(pick_raw, list) else [pick_raw])
+    pick = (
+        ()
+        if pick_raw is None
+        else tuple(expr(p, "pick", known, "pick") for p in (pick_raw if isinstance(pick_raw, list) else [pick_raw]))
     )
     answer = reader.get("answer", (float, list))
     if is_template and answer is not None:
@@ -300,10 +345,13 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
             raise reader.error(f"prompt: {error}", "prompt") from None
         unknown = [n for n in template.names if n not in known]
         if unknown:
-            raise reader.error(f"prompt: unknown placeholder '{{{unknown[0]}}}'{suggest(unknown[0], sorted(known))}", "prompt")
-    present = reader.text("present") or "input"
-    if present not in ("input", "mcq"):
-        raise reader.error(f"present must be 'input' or 'mcq', not '{present}'", "present")
+            raise reader.error(
+                f"prompt: unknown placeholder '{{{unknown[0]}}}'{suggest(unknown[0], sorted(known))}", "prompt"
+            )
+    written = reader.text("present") or "input"
+    present = _one_of(written, PRESENTS)
+    if present is None:
+        raise reader.error(f"present must be 'input' or 'mcq', not '{written}'", "present")
     choices = reader.get("choices", int, 4)
     if not 2 <= choices <= 8:
         raise reader.error("choices must be between 2 and 8", "choices")
@@ -412,7 +460,7 @@ def _parse_param(reader: _Reader, name: str, spec: Any) -> Param:
     return Param(name=name, kind="float", lo=float(lo), hi=float(hi), decimals=decimals, shape=shape)
 
 
-def _parse_shape(raw: Any, bad) -> tuple[int, ...]:
+def _parse_shape(raw: Any, bad: Callable[[str], BankError]) -> tuple[int, ...]:
     if raw is None:
         return ()
     shape = [raw] if _is_kind(raw, int) else raw
@@ -432,9 +480,18 @@ def _plain_value(value: Any) -> bool:
     return isinstance(value, (int, float, str))
 
 
-def _parse_distractor(reader, item, number, expr, known, accepted) -> Distractor:
+def _parse_distractor(
+    reader: _Reader,
+    item: Any,
+    number: int,
+    expr: Callable[[Any, str, set[str], str], Expr],
+    known: set[str],
+    accepted: dict[str, SolverParam],
+) -> Distractor:
     if not isinstance(item, LineDict):
-        raise reader.error(f"distractor {number} must be a mapping with 'inputs:' or 'expr:', and 'why:'", "distractors")
+        raise reader.error(
+            f"distractor {number} must be a mapping with 'inputs:' or 'expr:', and 'why:'", "distractors"
+        )
     sub = _Reader(item, reader.path, reader.qid)
     sub.check_fields(DISTRACTOR_FIELDS, f"distractor {number}")
     has_inputs, has_expr = "inputs" in item, "expr" in item
@@ -446,8 +503,12 @@ def _parse_distractor(reader, item, number, expr, known, accepted) -> Distractor
     overrides = {}
     for arg, source in sub.get("inputs", dict).items():
         if arg not in accepted:
-            raise sub.error(f"distractor {number}: solver takes no input '{arg}'{suggest(str(arg), list(accepted))}", "inputs")
-        overrides[arg] = expr(_text_input(source, accepted[arg], known), "distractors", known, f"distractor {number} input '{arg}'")
+            raise sub.error(
+                f"distractor {number}: solver takes no input '{arg}'{suggest(str(arg), list(accepted))}", "inputs"
+            )
+        overrides[arg] = expr(
+            _text_input(source, accepted[arg], known), "distractors", known, f"distractor {number} input '{arg}'"
+        )
     return Distractor(why=why, inputs=overrides)
 
 
@@ -484,7 +545,8 @@ def _output_text(reader: _Reader) -> str:
     if _is_kind(value, float):
         # YAML would have turned `output: 1.50` into 1.5: the spelling is the answer, so ask for quotes.
         raise reader.error(f"'output' must be text exactly as printed: quote it, output: \"{value}\"", "output")
-    return reader.get("output", str, required=True)
+    text: str = reader.get("output", str, required=True)
+    return text
 
 
 def _parse_recall(reader: _Reader, common: dict[str, Any]) -> RecallQuestion:

@@ -49,7 +49,12 @@ def _where(question: Question, message: str) -> str:
 
 
 def check_bank(
-    bank: Bank, *, samples: int = SAMPLES, run_code: bool = False, unsandboxed: bool = False, timeout: float | None = None
+    bank: Bank,
+    *,
+    samples: int = SAMPLES,
+    run_code: bool = False,
+    unsandboxed: bool = False,
+    timeout: float | None = None,
 ) -> Report:
     report = Report(questions=len(bank.questions), by_type=bank.by_type())
     report.errors.extend(str(e) for e in bank.errors)
@@ -66,7 +71,9 @@ def check_bank(
         if not question.explanation and question.type != "recall":
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
     if run_code:
-        report.errors.extend(check_code([q for q in bank.questions if isinstance(q, CodeQuestion)], timeout, unsandboxed=unsandboxed))
+        report.errors.extend(
+            check_code([q for q in bank.questions if isinstance(q, CodeQuestion)], timeout, unsandboxed=unsandboxed)
+        )
     return report
 
 
@@ -81,10 +88,21 @@ def check_numeric(question: NumericQuestion, samples: int = SAMPLES) -> list[str
         return _check_static(question, variants[0]) + errors
     distinct = len({v.prompt for v in variants})
     if distinct < MIN_VARIANTS:
-        errors.append(_where(question, f"only {distinct} distinct variant(s) in {samples} draws (at least {MIN_VARIANTS} wanted): widen the params"))
+        errors.append(
+            _where(
+                question,
+                f"only {distinct} distinct variant(s) in {samples} draws "
+                f"(at least {MIN_VARIANTS} wanted): widen the params",
+            )
+        )
     hidden = hidden_inputs(question, variants)
     if hidden:
-        errors.append(_where(question, f"the prompt hides {hidden[0]}, which changes between variants: show it with a {{placeholder}}"))
+        errors.append(
+            _where(
+                question,
+                f"the prompt hides {hidden[0]}, which changes between variants: show it with a {{placeholder}}",
+            )
+        )
     return errors
 
 
@@ -143,7 +161,12 @@ def _check_choices(question: NumericQuestion, variants: list[Variant]) -> list[s
 def _check_static(question: NumericQuestion, variant: Variant) -> list[str]:
     computed = variant.number_answer if variant.kind == "choice" else variant.answer
     if not matches(question.answer, computed, question.tolerance):
-        return [_where(question, f"stated answer {format_value(question.answer)} differs from the solver's {format_value(computed)}")]
+        return [
+            _where(
+                question,
+                f"stated answer {format_value(question.answer)} differs from the solver's {format_value(computed)}",
+            )
+        ]
     return []
 
 
@@ -166,8 +189,7 @@ def check_code(questions: list[CodeQuestion], timeout: float | None = None, *, u
 
 def _first_difference(actual: str, expected: str) -> str:
     got, want = normalize_output(actual).split("\n"), normalize_output(expected).split("\n")
-    for number, (g, w) in enumerate(zip(got, want), start=1):
+    for number, (g, w) in enumerate(zip(got, want, strict=False), start=1):
         if g != w:
             return f"line {number} printed {g!r}, the bank says {w!r}"
     return f"printed {len(got)} line(s), the bank says {len(want)}"
-

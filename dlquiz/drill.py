@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from fsrs import State
 
+from dlquiz.figures import is_right
 from dlquiz.question import Question
 from dlquiz.schedule import Queue, cram_queue_for, queue_for, rating_for
 from dlquiz.session import Answer, Clock, Session
@@ -160,8 +161,7 @@ class DrillSession:
         for answer in self.core.answers:
             tally = by_topic.setdefault(answer.variant.question.topic, TopicTally())
             tally.answered += 1
-            correct = answer.result.correct
-            tally.right += bool(correct) if correct is not None else answer.review.rating > 1
+            tally.right += is_right(answer.review.correct, answer.review.rating)
         now = self.core.clock()
         cards = self.core.store.cards()
         mine = [c.due for qid, c in cards.items() if qid in self.core.questions]

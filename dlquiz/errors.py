@@ -26,8 +26,16 @@ class AnswerFormatError(DlquizError):
         self.expected = expected
 
 
+class SettingError(DlquizError):
+    """A setting name or value the user typed is not valid (a usage error: exit code 2)."""
+
+
 class StoreError(DlquizError):
     """The progress database or an import file cannot be used."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the database's write lock longer than the busy timeout: worth retrying."""
 
 
 MAX_MESSAGE = 400  # characters of a bank error's message: an echoed value must not flood the terminal

@@ -18,11 +18,11 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar, cast
 
 from dlquiz.errors import DlquizError, ExprError
 
-Value = Union[int, float, bool, str, list]
+Value = int | float | bool | str | list[Any]
 T = TypeVar("T")
 
 MAX_TEXT = 500
@@ -147,18 +147,17 @@ class Expr:
         Raises ExprError, or BudgetExceeded when ``budget`` runs out.
         """
         if self._tree is None:
-            return _copy(self._constant)
+            return cast(Value, _copy(self._constant))
         if self._tree is _UNPARSED:
             object.__setattr__(self, "_tree", _compile_text(self.text)._tree)
         try:
-            return _Evaluator(self.text, env, budget).eval(self._tree)  # type: ignore[arg-type]
+            return _Evaluator(self.text, env, budget).eval(self._tree)
         except ExprError:
             raise
         # Every check below is explicit; this is the backstop that keeps the promise
         # "ExprError only" should some corner of Python arithmetic surprise us.
         except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError) as error:
             raise ExprError(f"cannot evaluate {_quote(self.text)}: {error}") from None
-
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled (by the bank cache) as its text: a syntax tree is slow to unpickle and
@@ -176,7 +175,7 @@ def _unparsed(text: str, names: frozenset[str]) -> Expr:
     return Expr(text=text, names=names, _tree=_UNPARSED)
 
 
-def compile_expr(source: str | int | float | bool | list | Expr) -> Expr:
+def compile_expr(source: str | int | float | bool | list[Any] | Expr) -> Expr:
     """Parse and check bank text (or wrap a YAML literal) as an :class:`Expr`; raises ExprError only."""
     if isinstance(source, Expr):
         return source
@@ -185,7 +184,9 @@ def compile_expr(source: str | int | float | bool | list | Expr) -> Expr:
     if isinstance(source, (bool, int, float, list)):
         _check_literal(source)
         return Expr(text=repr(source), names=frozenset(), _constant=_copy(source))
-    raise ExprError(f"an expression must be text, a number, true/false or a list of numbers, not {type(source).__name__}")
+    raise ExprError(
+        f"an expression must be text, a number, true/false or a list of numbers, not {type(source).__name__}"
+    )
 
 
 # ---------------------------------------------------------------- checking
@@ -280,7 +281,10 @@ def _check_call(node: ast.Call, text: str) -> None:
     func = node.func
     if not isinstance(func, ast.Name):
         if isinstance(func, _ALLOWED):
-            raise ExprError(f"only the functions {', '.join(sorted(FUNCTIONS))} can be called: {_quote(_segment(text, node) or text)}")
+            raise ExprError(
+                f"only the functions {', '.join(sorted(FUNCTIONS))} can be called: "
+                f"{_quote(_segment(text, node) or text)}"
+            )
         raise ExprError(_refusal(func, text))
     name = func.id
     _check_name(name)
@@ -292,7 +296,10 @@ def _check_call(node: ast.Call, text: str) -> None:
     given = len(node.args)
     if given < low or (high is not None and given > high):
         wanted = str(low) if low == high else (f"{low} or {high}" if high is not None else f"at least {low}")
-        raise ExprError(f"{name}() takes {wanted} argument{'s' if wanted != '1' else ''}, got {given}: {_quote(_segment(text, node) or text)}")
+        raise ExprError(
+            f"{name}() takes {wanted} argument{'s' if wanted != '1' else ''}, got {given}: "
+            f"{_quote(_segment(text, node) or text)}"
+        )
 
 
 def _check_literal(value: Any) -> None:
@@ -308,7 +315,9 @@ def _check_literal(value: Any) -> None:
                 visit(element, depth + 1)
             return
         if isinstance(item, str):
-            raise ExprError(f"list elements must be numbers; write the whole list as one expression, e.g. '[w1, w2]' (got {item!r})")
+            raise ExprError(
+                f"list elements must be numbers; write the whole list as one expression, e.g. '[w1, w2]' (got {item!r})"
+            )
         if not isinstance(item, (bool, int, float)):
             raise ExprError(f"list elements must be numbers, not {type(item).__name__}")
         leaves += 1
@@ -339,7 +348,7 @@ class _Evaluator:
     def eval(self, node: ast.AST) -> Value:
         self.budget.spend(1)
         if isinstance(node, ast.Constant):
-            return node.value
+            return cast(Value, node.value)  # the checker admitted only numbers, booleans and text
         if isinstance(node, ast.Name):
             return self.name(node.id)
         if isinstance(node, ast.BinOp):
@@ -448,7 +457,7 @@ class _Evaluator:
 
     def compare(self, node: ast.Compare) -> bool:
         left = self.eval(node.left)
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=False):
             right = self.eval(right_node)
             if isinstance(op, ast.Eq):
                 ok = left == right
@@ -476,7 +485,7 @@ _SYMBOLS: dict[type, str] = {
 }  # fmt: skip
 
 
-def _numbers_of(ev: _Evaluator, node: ast.Call, args: list[Value], name: str) -> list:
+def _numbers_of(ev: _Evaluator, node: ast.Call, args: list[Value], name: str) -> list[Any]:
     """``min(a, b)`` or ``min([a, b])``: the numbers either way."""
     items = args[0] if len(args) == 1 and isinstance(args[0], list) else args
     if not items:
@@ -501,7 +510,9 @@ def _fn_round(ev: _Evaluator, node: ast.Call, args: list[Value]) -> Value:
         return ev.bounded(round(x), node)
     digits = args[1]
     if isinstance(digits, bool) or not isinstance(digits, int) or abs(digits) > MAX_ROUND_DIGITS:
-        raise ExprError(f"round() digits must be a whole number from -{MAX_ROUND_DIGITS} to {MAX_ROUND_DIGITS} in {ev.where(node)}")
+        raise ExprError(
+            f"round() digits must be a whole number from -{MAX_ROUND_DIGITS} to {MAX_ROUND_DIGITS} in {ev.where(node)}"
+        )
     return ev.bounded(round(x, digits), node)
 
 
@@ -591,7 +602,7 @@ def _env_value(name: str, value: Any) -> Value:
     return visit(value, 0)
 
 
-def _leaves(items: list) -> int:
+def _leaves(items: list[Any]) -> int:
     return sum(_leaves(v) if isinstance(v, list) else 1 for v in items)
 
 
@@ -630,7 +641,7 @@ class Template:
         for piece in pieces:
             if not isinstance(piece, str):
                 raise ExprError(f"a placeholder value must be text, not {type(piece).__name__}")
-        return "".join(pieces)  # type: ignore[arg-type]  # checked above
+        return "".join(pieces)
 
     def pieces(self, values: Mapping[str, T]) -> list[str | T]:
         """Literal text and the placeholders' values in order, for callers that lay values out."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from dlquiz.bankformat import bank_entries, parse_question, suggest
 from dlquiz.errors import BankError, DlquizError
@@ -84,7 +84,9 @@ def load_paths(paths: Sequence[Path]) -> Bank:
                 continue
             if question.id in first_seen:
                 other = first_seen[question.id]
-                bank.errors.append(BankError(f"duplicate id (first at {other.where})", display, question.line, question.id))
+                bank.errors.append(
+                    BankError(f"duplicate id (first at {other.where})", display, question.line, question.id)
+                )
                 continue
             first_seen[question.id] = question
             bank.questions.append(question)

@@ -7,18 +7,24 @@ grading, sessions) reads these frozen records and never the raw YAML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     from dlquiz.expr import Expr, Template
 
-QUESTION_TYPES = ("mcq", "numeric", "code_output", "recall")
+QuestionType = Literal["mcq", "numeric", "code_output", "recall"]
+QUESTION_TYPES: tuple[QuestionType, ...] = get_args(QuestionType)
+ParamKind = Literal["choice", "int", "float"]
+PARAM_KINDS: tuple[ParamKind, ...] = get_args(ParamKind)
+# How a numeric question is asked: "input", type the number; "mcq", pick it among computed distractors.
+Present = Literal["input", "mcq"]
+PRESENTS: tuple[Present, ...] = get_args(Present)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Question:
     id: str
-    type: str
+    type: QuestionType
     topic: str
     tags: tuple[str, ...] = ()
     difficulty: int = 2
@@ -57,7 +63,7 @@ class Param:
     """
 
     name: str
-    kind: str  # "choice" | "int" | "float"
+    kind: ParamKind
     values: tuple[Any, ...] = ()
     lo: float = 0
     hi: float = 0
@@ -101,7 +107,7 @@ class NumericQuestion(Question):
     answer: Any = None  # the hand-typed answer of a static question, checked against the solver
     tolerance: Tolerance = field(default_factory=Tolerance)
     unit: str = ""
-    present: str = "input"  # "input": type the number; "mcq": pick it among computed distractors
+    present: Present = "input"
     choices: int = 4
     distractors: tuple[Distractor, ...] = ()
     template: Template | None = None  # the prompt with {name} placeholders, for templates

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from fsrs import Card, Rating, Scheduler, State
 
+from dlquiz.days import start_of_day  # the one day boundary (re-exported: callers import it from here too)
 from dlquiz.store import Review, Store
 
 __all__ = [
@@ -287,13 +288,6 @@ class Queue:
 
     def __bool__(self) -> bool:
         return len(self) > 0
-
-
-def start_of_day(now: datetime, tz: tzinfo = timezone.utc) -> datetime:
-    """Midnight of ``now``'s day in ``tz``, as UTC: when daily limits reset."""
-    local = now.astimezone(tz)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight.astimezone(timezone.utc)
 
 
 def _spread_new(questions: Sequence[QuestionLike], count: int, seed: int) -> list[str]:

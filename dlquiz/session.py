@@ -13,19 +13,25 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
 from fsrs import Card
 
 from dlquiz.grading import Result, expected_text, grade
 from dlquiz.question import Question
 from dlquiz.schedule import review_card, scheduler_for, undo_review
-from dlquiz.store import Review, Store
+from dlquiz.errors import StoreBusy, StoreError
+from dlquiz.store import BUSY_TIMEOUT_S, Review, Store
 from dlquiz.variants import Variant, VariantError, instantiate
 
 __all__ = ["Clock", "Rater", "Answer", "Session"]
 
+T = TypeVar("T")
+
 Clock = Callable[[], datetime]
 DRAWS = 3  # fresh draws tried before a template question whose solver keeps failing is skipped
+# How long an answer waits for a database another process keeps locked (a long import) before giving up.
+SAVE_PATIENCE_S = 60.0
 # What a mode turns a graded answer into: the FSRS rating to record (1..4).
 Rater = Callable[[Result], int]
 
@@ -70,6 +76,8 @@ class Session:
         self._current: Variant | None = None
         self._shown_at: datetime | None = None
         self.failed: list[tuple[str, str]] = []  # (question id, why) of questions skipped: no draw could be solved
+        # Called with the seconds waited so far while a save waits for the database lock: the front end says so.
+        self.on_busy: Callable[[float], None] = lambda waited: None
 
     # the queue ---------------------------------------------------------------
 
@@ -158,10 +166,30 @@ class Session:
             seed=variant.seed,
             exam_id=self.exam_id,
         )
-        answer = Answer(variant, result, self.store.record_review(review, self.card_after(review)))
+        answer = Answer(variant, result, self._save(lambda: self.store.record_review(review, self.card_after(review))))
         self._current = None
         self.answers.append(answer)
         return answer
+
+    def _save(self, write: Callable[[], T]) -> T:
+        """Run ``write`` in one write transaction, retrying while another process holds the lock.
+
+        Inside the transaction the card read is the card replaced: two drills answering the same
+        question cannot both build on the same old card.
+        """
+        waited = 0.0
+        while True:
+            try:
+                with self.store.transaction():
+                    return write()
+            except StoreBusy:
+                waited += BUSY_TIMEOUT_S  # each attempt already waited that long inside SQLite
+                if waited >= SAVE_PATIENCE_S:
+                    raise StoreError(
+                        f"could not save this answer: the progress database stayed locked for {waited:g} s "
+                        "(another dlquiz writing?); every earlier answer is saved"
+                    ) from None
+                self.on_busy(waited)
 
     def card_after(self, review: Review) -> Card | None:
         if self.mode == "cram":
@@ -176,11 +204,13 @@ class Session:
         last = self.answers[-1]
         if rating == last.review.rating:
             return last
-        with self.store.transaction():
+        review = replace(last.review, rating=rating, id=None)
+
+        def rerate() -> Review:
             self._unrecord(last)
-            review = replace(last.review, rating=rating, id=None)
-            saved = self.store.record_review(review, self.card_after(review))
-        self.answers[-1] = replace(last, review=saved)
+            return self.store.record_review(review, self.card_after(review))
+
+        self.answers[-1] = replace(last, review=self._save(rerate))
         return self.answers[-1]
 
     def _unrecord(self, answer: Answer) -> None:
@@ -192,8 +222,8 @@ class Session:
         """Forget the last answer (database included); its variant is asked again next."""
         if not self.answers:
             return None
+        self._save(lambda: self._unrecord(self.answers[-1]))
         last = self.answers.pop()
-        self._unrecord(last)
         if self._current is not None:
             self._drawn[self._current.question.id] = self._current
             self.pending.insert(0, self._current.question.id)

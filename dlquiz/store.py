@@ -31,28 +31,84 @@ Example::
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fsrs import Card, State
 
 from dlquiz import paths
-from dlquiz.errors import StoreError
+from dlquiz.errors import StoreBusy, StoreError
 
 __all__ = [
     "Store", "Review", "Exam", "MODES", "MIGRATIONS", "BUSY_TIMEOUT_S",
     "iso_utc", "parse_utc", "card_to_dict", "card_from_dict", "migrate", "schema",
 ]
 
+T = TypeVar("T")
+
 MODES = ("drill", "exam", "cram")
 BUSY_TIMEOUT_S = 5.0
+
+
+def _store_error(error: sqlite3.Error, path: Path) -> StoreError:
+    """One clear sentence for what SQLite reports; a lock becomes the retryable StoreBusy."""
+    text = str(error).lower()
+    if _disk_full(error, path):
+        return StoreError(f"{path}: the disk is full; free some space (nothing answered so far is lost)")
+    if "locked" in text or "busy" in text:
+        return StoreBusy(f"{path}: another dlquiz (an import?) held the progress database for over {BUSY_TIMEOUT_S:g} s")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path}: the progress database is read-only here; dlquiz cannot save")
+    return StoreError(f"{path}: the progress database failed ({error})")
+
+
+def _disk_full(error: sqlite3.Error, path: Path) -> bool:
+    """SQLite says "disk is full", or (in WAL mode, on ENOSPC) a bare "disk I/O error": ask the disk."""
+    text = str(error).lower()
+    if "disk is full" in text:
+        return True
+    if "disk i/o" not in text:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < (1 << 20)
+    except OSError:
+        return False
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _is_write_problem(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return any(word in text for word in ("readonly", "read-only", "unable to open", "disk is full", "disk i/o"))
+
+
+def _open_error(error: sqlite3.Error, path: Path) -> StoreError:
+    """Why the database cannot be opened, told apart: a lock, a full disk, a read-only folder, a bad file."""
+    if isinstance(error, sqlite3.OperationalError):
+        text = str(error).lower()
+        if "locked" in text or "busy" in text or _disk_full(error, path):
+            return _store_error(error, path)
+        if _is_write_problem(error) or not _writable(path):
+            return StoreError(
+                f"{path.parent}: cannot write to the data folder ({error}); dlquiz saves progress there "
+                "(set DLQUIZ_HOME to a writable folder)"
+            )
+    return StoreError(f"{path}: not a usable progress database ({error})")
+
+
+class DamagedRow(ValueError):
+    """A stored row that cannot be read back (edited by hand, or a damaged file)."""
 
 
 # --- time as text ------------------------------------------------------------
@@ -280,9 +336,21 @@ def _m0002_exams_and_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX cards_by_due ON cards (due)")
 
 
+def _m0003_stats_indexes(db: sqlite3.Connection) -> None:
+    # dlquiz stats reads reviews by time range and needs question, mode and
+    # grade of each: a covering index answers those ranges without touching
+    # the table (1M reviews in well under a second). It supersedes
+    # reviews_by_time, its prefix.
+    db.execute("DROP INDEX reviews_by_time")
+    db.execute("CREATE INDEX reviews_by_time ON reviews (reviewed_at, question_id, mode, correct, rating)")
+    # Lapses per question without a scan of the whole log: Again is rare.
+    db.execute("CREATE INDEX reviews_again ON reviews (question_id) WHERE rating = 1 AND mode != 'cram'")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_initial", _m0001_initial),
     ("0002_exams_and_indexes", _m0002_exams_and_indexes),
+    ("0003_stats_indexes", _m0003_stats_indexes),
 )
 
 
@@ -380,17 +448,31 @@ class Store:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
+        # Rows that could not be read back, described for the user; readers skip them.
+        self.damaged: list[str] = []
+
+    def _readable(self, kind: str, rows: Iterator[tuple[Any, ...]], read: Callable[[tuple[Any, ...]], T]) -> Iterator[T]:
+        """``read`` each row, skipping (and noting in ``damaged``) those a hand edit or damage made unreadable."""
+        for row in rows:
+            try:
+                yield read(row)
+            except (ValueError, TypeError, KeyError, OverflowError) as error:
+                self.damaged.append(f"{kind} {row[0]!r}: {str(error)[:120]}")
 
     # opening ----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Store:
+    def open(cls, path: str | Path | None = None, *, readonly: bool = False) -> Store:
         """Open (creating folder and file if needed) and migrate the database.
 
         ``path`` None means ``paths.db_path()``: ``$DLQUIZ_HOME/progress.db``
-        or the platform's user data folder.
+        or the platform's user data folder. ``readonly`` is for commands that
+        only read (export, stats, list): where the folder or file cannot be
+        written, they read the database as it is instead of failing.
         """
         path = Path(path) if path is not None else paths.db_path()
+        if readonly and path.is_file() and not _writable(path):
+            return cls._open_readonly(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -399,7 +481,7 @@ class Store:
             # isolation_level=None: no implicit transactions; we BEGIN ourselves.
             db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as error:
-            raise StoreError(f"{path}: cannot open the progress database ({error})") from error
+            raise _open_error(error, path) from error
         try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             mode = _enable_wal(db)
@@ -409,17 +491,29 @@ class Store:
             db.execute("PRAGMA synchronous = FULL")
             db.execute("PRAGMA foreign_keys = ON")
             migrate(db)
-        except sqlite3.OperationalError as error:
-            db.close()
-            if "locked" in str(error) or "busy" in str(error):
-                raise StoreError(f"{path}: database stayed locked by another process for {BUSY_TIMEOUT_S:g} s") from error
-            raise StoreError(f"{path}: not a usable progress database ({error})") from error
         except sqlite3.DatabaseError as error:
             db.close()
-            raise StoreError(f"{path}: not a usable progress database ({error})") from error
+            if readonly and path.is_file() and _is_write_problem(error):
+                return cls._open_readonly(path)
+            raise _open_error(error, path) from error
         except BaseException:
             db.close()
             raise
+        return cls(db, path)
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> Store:
+        """Read a database that cannot be written: ``immutable`` needs no lock or WAL index file."""
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        try:
+            db = sqlite3.connect(uri, uri=True, isolation_level=None)
+            known = {name for name, _ in MIGRATIONS}
+            recorded = {row[0] for row in db.execute("SELECT name FROM migrations")}
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: not a usable progress database ({error})") from error
+        if recorded != known:
+            db.close()
+            raise StoreError(f"{path}: read-only, and written by another version of dlquiz (cannot migrate it)")
         return cls(db, path)
 
     def close(self) -> None:
@@ -437,14 +531,27 @@ class Store:
         if self.db.in_transaction:
             yield self
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _store_error(error, self.path) from error
         try:
             yield self
+        except sqlite3.OperationalError as error:
+            self._rollback()
+            raise _store_error(error, self.path) from error
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
-        else:
+        try:
             self.db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            self._rollback()
+            raise _store_error(error, self.path) from error
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
 
     def applied_migrations(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT name FROM migrations ORDER BY id")]
@@ -456,15 +563,23 @@ class Store:
             "SELECT card_id, state, step, stability, difficulty, due, last_review FROM cards WHERE question_id = ?",
             (question_id,),
         ).fetchone()
-        return self._card_from_row(row) if row else None
+        if row is None:
+            return None
+        # A damaged card reads as no card: the next answer starts it afresh rather than failing.
+        return next(self._readable("card of", iter([(question_id, *row)]), lambda r: self._card_from_row(r[1:])), None)
 
-    def cards(self) -> dict[str, Card]:
-        """Every question's card, by question id (questions never reviewed have none)."""
-        rows = self.db.execute(
-            "SELECT question_id, card_id, state, step, stability, difficulty, due, last_review "
-            "FROM cards ORDER BY question_id"
-        )
-        return {row[0]: self._card_from_row(row[1:]) for row in rows}
+    def cards(self, question_ids: Collection[str] | None = None) -> dict[str, Card]:
+        """Every question's card (or only those of ``question_ids``), by question id.
+
+        Questions never reviewed have none.
+        """
+        sql = "SELECT question_id, card_id, state, step, stability, difficulty, due, last_review FROM cards"
+        args: tuple[Any, ...] = ()
+        if question_ids is not None:
+            sql += " WHERE question_id IN (SELECT value FROM json_each(?))"
+            args = (json.dumps(sorted(question_ids)),)
+        rows = self.db.execute(sql + " ORDER BY question_id", args)
+        return dict(self._readable("card of", rows, lambda row: (row[0], self._card_from_row(row[1:]))))
 
     @staticmethod
     def _card_from_row(row: tuple) -> Card:
@@ -573,7 +688,7 @@ class Store:
             sql += " WHERE question_id = ?"
             args = (question_id,)
         sql += " ORDER BY reviewed_at, uid"
-        return [_review_from_row(row) for row in self.db.execute(sql, args)]
+        return list(self._readable("review row", self.db.execute(sql, args), _review_from_row))
 
     def review_uids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT uid FROM reviews")}
@@ -607,6 +722,107 @@ class Store:
             "GROUP BY question_id HAVING MIN(reviewed_at) >= ?)",
             (iso_utc(since),),
         ).fetchone()[0]
+
+    # aggregates for figures --------------------------------------------------
+    # The store counts; dlquiz.figures decides what the counts mean. Every
+    # query reads one index range, so a long history stays fast: a few
+    # questions are sought one by one in the question index, many are
+    # filtered while walking the time index (the planner, without
+    # statistics, cannot tell the two cases apart).
+
+    def _scoped(self, question_ids: Collection[str] | None) -> tuple[str, str, tuple[Any, ...]]:
+        """(index clause, condition on ``r.question_id``, its arguments) for reviews of ``question_ids``."""
+        if question_ids is None:
+            return "INDEXED BY reviews_by_time", "1", ()
+        ids = (json.dumps(sorted(question_ids)),)
+        known = self.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+        # Per time range, the question index costs a seek per id (n seeks), the
+        # time index about known/n steps to meet a wanted review; a seek is
+        # worth a few steps.
+        if 5 * len(question_ids) ** 2 <= known:
+            return "INDEXED BY reviews_by_question", "r.question_id IN (SELECT value FROM json_each(?))", ids
+        return "INDEXED BY reviews_by_time", "+r.question_id IN (SELECT value FROM json_each(?))", ids
+
+    def review_tallies(
+        self, since: datetime | None = None, question_ids: Collection[str] | None = None
+    ) -> list[tuple[str, bool | None, int, int]]:
+        """``(question_id, correct, rating, count)`` over the reviews (of ``question_ids``, all when None)
+        at or after ``since`` (ever when None)."""
+        index, scope, args = self._scoped(question_ids)
+        if since is not None:
+            scope, args = f"r.reviewed_at >= ? AND {scope}", (iso_utc(since), *args)
+        else:
+            index = ""  # the whole log: let SQLite choose
+        rows = self.db.execute(
+            f"SELECT question_id, correct, rating, COUNT(*) FROM reviews r {index}"
+            f" WHERE {scope} GROUP BY question_id, correct, rating",
+            args,
+        )
+        return [(qid, None if c is None else bool(c), rating, n) for qid, c, rating, n in rows]
+
+    def mature_review_tallies(
+        self, since: datetime, min_interval_days: float, question_ids: Collection[str] | None = None
+    ) -> list[tuple[str, bool | None, int, int]]:
+        """Like ``review_tallies`` for the drill and exam reviews that came at least
+        ``min_interval_days`` after the question's previous drill or exam review."""
+        index, scope, args = self._scoped(question_ids)
+        rows = self.db.execute(
+            f"SELECT question_id, correct, rating, COUNT(*) FROM reviews r {index}"
+            f" WHERE r.reviewed_at >= ? AND {scope} AND r.mode != 'cram'"
+            " AND julianday(r.reviewed_at) - julianday((SELECT MAX(p.reviewed_at) FROM reviews p"
+            "   WHERE p.question_id = r.question_id AND p.reviewed_at < r.reviewed_at AND p.mode != 'cram')) >= ?"
+            " GROUP BY question_id, correct, rating",
+            (iso_utc(since), *args, float(min_interval_days)),
+        )
+        return [(qid, None if c is None else bool(c), rating, n) for qid, c, rating, n in rows]
+
+    def again_counts(self, question_ids: Collection[str]) -> dict[str, int]:
+        """Per question of ``question_ids``, its drill and exam reviews rated Again (cram never counts)."""
+        rows = self.db.execute(
+            "SELECT question_id, COUNT(*) FROM reviews INDEXED BY reviews_again WHERE rating = 1 AND mode != 'cram'"
+            " AND question_id IN (SELECT value FROM json_each(?)) GROUP BY question_id",
+            (json.dumps(sorted(question_ids)),),
+        )
+        return dict(rows.fetchall())
+
+    def review_times(self, question_ids: Collection[str], limit: int) -> list[str] | None:
+        """The times of every review of ``question_ids`` (stored ISO text, in no order),
+        or None when there are more than ``limit``: reading stops there."""
+        rows = self.db.execute(
+            "SELECT reviewed_at FROM reviews INDEXED BY reviews_by_question"
+            " WHERE question_id IN (SELECT value FROM json_each(?)) LIMIT ?",
+            (json.dumps(sorted(question_ids)), limit + 1),
+        ).fetchall()
+        return None if len(rows) > limit else [row[0] for row in rows]
+
+    def first_review_at(self, question_ids: Collection[str]) -> datetime | None:
+        """When the first review of any of ``question_ids`` was made (None if never)."""
+        index, scope, args = self._scoped(question_ids)
+        # ORDER BY ... LIMIT 1, not MIN(): on the time index it stops at the first match.
+        row = self.db.execute(
+            f"SELECT r.reviewed_at FROM reviews r {index} WHERE {scope} ORDER BY r.reviewed_at LIMIT 1", args
+        ).fetchone()
+        return parse_utc(row[0]) if row else None
+
+    def reviews_in_ranges(
+        self, ranges: Sequence[tuple[datetime, datetime]], question_ids: Collection[str], *, any_only: bool = False
+    ) -> list[int]:
+        """For each ``[start, end)`` range, how many reviews of ``question_ids`` it holds.
+
+        ``any_only`` stops at the first review of each range (1 or 0): enough
+        to know which days were active, without counting a long history.
+        """
+        index, scope, args = self._scoped(question_ids)
+        count = "EXISTS (SELECT 1" if any_only else "(SELECT COUNT(*)"
+        bounds = json.dumps([[iso_utc(start), iso_utc(end)] for start, end in ranges])
+        rows = self.db.execute(
+            "WITH ranges(n, lo, hi) AS (SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+            "   FROM json_each(?))"
+            f" SELECT {count} FROM reviews r {index} WHERE r.reviewed_at >= ranges.lo AND r.reviewed_at < ranges.hi"
+            f"   AND {scope}) FROM ranges ORDER BY n",
+            (bounds, *args),
+        )
+        return [int(row[0]) for row in rows]
 
     # settings ---------------------------------------------------------------
 
@@ -670,7 +886,8 @@ class Store:
 
     def exams(self) -> list[Exam]:
         """Every exam, oldest first."""
-        return [_exam_from_row(row) for row in self.db.execute(f"SELECT {_EXAM_COLUMNS} FROM exams ORDER BY started_at, uid")]
+        rows = self.db.execute(f"SELECT {_EXAM_COLUMNS} FROM exams ORDER BY started_at, uid")
+        return list(self._readable("exam row", rows, _exam_from_row))
 
     # whole-database views ---------------------------------------------------
 

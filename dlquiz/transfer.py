@@ -23,6 +23,7 @@ from typing import Any
 
 from dlquiz import __version__
 from dlquiz.errors import StoreError
+from dlquiz.figures import per_topic, retrievabilities, tally_by
 from dlquiz.schedule import rebuild_card, scheduler_for
 from dlquiz.settings import SETTINGS
 from dlquiz.store import MODES, Exam, Review, Store, card_to_dict, iso_utc, parse_utc
@@ -63,34 +64,22 @@ def _exam_out(exam: Exam) -> dict[str, Any]:
 
 
 def _summary(store: Store, topics: Mapping[str, str], now: datetime) -> dict[str, dict[str, Any]]:
-    scheduler = scheduler_for(store)
+    # The same per-topic figures as dlquiz stats, over the whole log and
+    # every question the store knows.
     cards = store.cards()
-    acc: dict[str, dict[str, Any]] = {}
-
-    def slot(qid: str) -> dict[str, Any]:
-        topic = topics.get(qid, UNKNOWN_TOPIC)
-        return acc.setdefault(topic, {"seen": set(), "reviews": 0, "graded": 0, "correct": 0, "r": [], "due_now": 0})
-
-    for review in store.reviews():
-        s = slot(review.question_id)
-        s["seen"].add(review.question_id)
-        s["reviews"] += 1
-        if review.correct is not None:
-            s["graded"] += 1
-            s["correct"] += int(review.correct)
-    for qid, card in cards.items():
-        s = slot(qid)
-        s["r"].append(scheduler.get_card_retrievability(card, now))
-        s["due_now"] += int(card.due <= now)
+    per_question = tally_by(store.review_tallies())
+    topic_of = {qid: topics.get(qid, UNKNOWN_TOPIC) for qid in sorted(set(cards) | set(per_question))}
+    r = retrievabilities(scheduler_for(store), cards, now)
+    rows = per_topic(topic_of, cards, r, per_question, now)
     return {
-        topic: {
-            "seen": len(s["seen"]),
-            "reviews": s["reviews"],
-            "accuracy": s["correct"] / s["graded"] if s["graded"] else None,
-            "mean_retrievability": math.fsum(s["r"]) / len(s["r"]) if s["r"] else None,
-            "due_now": s["due_now"],
+        row.topic: {
+            "seen": row.seen,
+            "reviews": row.answered,
+            "accuracy": row.accuracy,
+            "mean_retrievability": row.mastery,
+            "due_now": row.due_now,
         }
-        for topic, s in sorted(acc.items())
+        for row in sorted(rows, key=lambda row: row.topic)
     }
 
 

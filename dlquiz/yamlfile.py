@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -35,7 +35,7 @@ MAX_NODES = 1_000_000
 MAX_DEPTH = 64
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A dict from YAML that remembers where it and each of its keys stood (1-based lines)."""
 
     line: int = 0
@@ -51,7 +51,7 @@ class _LocatedError(yaml.YAMLError):
         self.line = line
 
 
-class _BankLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _BankLoader(_BaseLoader):
     def construct_document(self, node: yaml.Node) -> Any:
         _check_expanded_size(node)
         return super().construct_document(node)
@@ -70,7 +70,9 @@ def _check_expanded_size(root: yaml.Node) -> None:
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise _LocatedError(f"the file expands to more than {MAX_NODES:,} values (aliases repeat what they name)", 1)
+            raise _LocatedError(
+                f"the file expands to more than {MAX_NODES:,} values (aliases repeat what they name)", 1
+            )
         if depth > MAX_DEPTH:
             raise _LocatedError(f"values are nested more than {MAX_DEPTH} levels deep", node.start_mark.line + 1)
         if isinstance(node, yaml.SequenceNode):
@@ -83,16 +85,25 @@ def _check_expanded_size(root: yaml.Node) -> None:
 
 # Numbers and booleans as YAML 1.2's core schema reads them (what editors' YAML
 # servers use too): no octal `010`, no sexagesimal `1:30`, no dates, no `yes`.
-_REPLACED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_REPLACED = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
 _BankLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
-_BankLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_BankLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _BankLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
 _BankLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
     list("-+0123456789."),
 )
 
@@ -124,7 +135,9 @@ def _construct_mapping(loader: _BankLoader, node: yaml.MappingNode) -> LineDict:
 
 _BankLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 # PyYAML's own int constructor reads a leading 0 as octal.
-_BankLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
+_BankLoader.add_constructor(
+    "tag:yaml.org,2002:int", lambda loader, node: int(str(loader.construct_scalar(cast(yaml.ScalarNode, node))), 10)
+)
 
 
 def load_yaml(path: Path, display: str) -> Any:

@@ -1,8 +1,16 @@
-"""Shared fixtures: no test ever touches a real user's data folder."""
+"""Shared fixtures (no test ever touches a real user's data folder) and the Hypothesis profile."""
 
 from __future__ import annotations
 
+import os
+
+import profiles  # noqa: F401  (registers the profiles)
 import pytest
+from hypothesis import settings
+
+# Loaded here, before any test module is imported: ``--hypothesis-profile`` is
+# applied after this by Hypothesis' own plugin, so it still wins.
+settings.load_profile("ci" if os.environ.get("CI") else "fast")
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from profiles import examples
 from dlquiz import answers
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.errors import AnswerFormatError
@@ -433,7 +434,7 @@ def test_matrix_round_trip(rows, cols, data):
         assert all(_close(p, v) for prow, row in zip(parsed, matrix) for p, v in zip(prow, row)), text
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(st.lists(reals, min_size=1, max_size=6))
 def test_single_row_matrix_is_a_vector(vector):
     assert parse_vector("; ".join([" ".join(format_number(v) for v in vector)])) == parse_matrix(

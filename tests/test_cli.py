@@ -92,6 +92,27 @@ def test_config_shows_sets_and_refuses_bad_values(tmp_path, dlquiz_home):
         assert store.get_setting("new_per_day") == 7
 
 
+def test_config_exit_code_follows_the_error_not_its_text(tmp_path, monkeypatch):
+    # In-process: the subprocess tests above already show the real command ends without a traceback.
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    # The folder names contain the words a text-sniffing exit code would look for.
+    codes = {}
+    for folder in ("plain", "settings", "value must be"):
+        home = tmp_path / folder
+        home.mkdir()
+        (home / "progress.db").write_bytes(b"this is not a database" * 100)
+        monkeypatch.setenv("DLQUIZ_HOME", str(home))
+        for args in ([], ["new_per_day", "7"]):
+            done = runner.invoke(dlquiz.cli.app, ["config", *args])
+            assert done.stderr.startswith("dlquiz: ") and done.stderr.count("\n") == 1, done.stderr
+            codes[folder, *args] = done.exit_code
+    assert set(codes.values()) == {1}, codes
+    # A bad value is still a usage error, whatever the folder.
+    assert runner.invoke(dlquiz.cli.app, ["config", "new_per_day", "seven"]).exit_code == 2
+
+
 def test_list_counts_templates_and_multiple_choice_templates(tmp_path):
     bank = tmp_path / "bank.yaml"
     bank.write_text(

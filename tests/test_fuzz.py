@@ -14,6 +14,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from profiles import examples
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.bankformat import bank_entries, parse_question
 from dlquiz.errors import AnswerFormatError, BankError, DlquizError, StoreError
@@ -38,7 +39,7 @@ def _yaml_documents() -> st.SearchStrategy[str]:
     return st.lists(st.tuples(line, anchors).map("".join), min_size=1, max_size=12).map("\n".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_yaml_documents())
 def test_the_bank_loader_gives_bank_errors_or_questions(text):
     try:
@@ -50,13 +51,15 @@ def test_the_bank_loader_gives_bank_errors_or_questions(text):
             question = parse_question(raw, "fuzz.yaml", defaults, default_topic="fuzz")
         except BankError:
             continue
+        assert question.id == raw["id"] and question.line == raw.line
         try:
-            instantiate(question, 1)
+            variant = instantiate(question, 1)
         except VariantError:
-            pass
+            continue
+        assert variant.question is question and variant.prompt
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.integers(1, 6), st.integers(1, 8))
 def test_alias_fans_stay_bounded(levels, fan):
     lines = ["a0: &a0 [1]"] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * fan)}]" for i in range(1, levels + 1)]
@@ -73,20 +76,24 @@ typed = st.one_of(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(typed)
 def test_answer_parsers_raise_only_format_errors(text):
-    for parse in (
-        lambda t: parse_number(t),
-        lambda t: parse_number(t, percent=True),
-        lambda t: parse_vector(t),
-        lambda t: parse_matrix(t),
-        lambda t: parse_letters(t, 5, multi=True),
+    def is_number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    for parse, valid in (
+        (lambda t: parse_number(t), is_number),
+        (lambda t: parse_number(t, percent=True), is_number),
+        (lambda t: parse_vector(t), lambda v: isinstance(v, list) and all(map(is_number, v))),
+        (lambda t: parse_matrix(t), lambda m: isinstance(m, list) and all(all(map(is_number, r)) for r in m)),
+        (lambda t: parse_letters(t, 5, multi=True), lambda i: list(i) == sorted(set(i)) and set(i) <= set(range(5))),
     ):
         try:
-            parse(text)
+            result = parse(text)
         except AnswerFormatError:
-            pass
+            continue
+        assert valid(result), (text, result)
 
 
 json_values = st.recursive(
@@ -104,7 +111,7 @@ def _base_review() -> dict:
             "reviewed_at": "2024-02-01T00:00:00Z", "duration_ms": 10, "mode": "drill", "exam_uid": None}
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.sampled_from(REVIEW_KEYS), json_values, st.sampled_from(["reviews", "exams", "cards", "settings"]), json_values)
 def test_import_validation_raises_only_store_errors(key, value, section, other):
     review = _base_review()

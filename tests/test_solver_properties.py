@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from profiles import examples
 from dlquiz.errors import SolverError
 from dlquiz.numfmt import format_value
 from dlquiz.solvers import Solution, catalog, solve
@@ -162,7 +163,7 @@ junk = st.recursive(scalars, lambda children: st.lists(children, max_size=5), ma
 SOLVERS = {info.name: info for info in catalog()}
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.sampled_from(sorted(SOLVERS)), st.data())
 def test_junk_inputs_raise_only_solver_error(name, data):
     info = SOLVERS[name]
@@ -183,7 +184,7 @@ def test_junk_inputs_raise_only_solver_error(name, data):
     assert format_value(sol.answer) in sol.steps[-1]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.one_of(st.text(max_size=20), st.none(), st.integers()))
 def test_junk_solver_names_raise_only_solver_error(name):
     if name in SOLVERS:
@@ -206,7 +207,7 @@ PLAUSIBLE = {
 }
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(600), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.sampled_from(sorted(SOLVERS)), st.data())
 def test_plausible_edge_inputs_raise_only_solver_error(name, data):
     inputs = {}

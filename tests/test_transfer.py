@@ -93,11 +93,20 @@ def test_export_summary_per_topic(source):
     scheduler = make_scheduler(0.85)
     expected_r = [scheduler.get_card_retrievability(source.card(q), now) for q in ("cnn-1", "cnn-2")]
     assert cnn["mean_retrievability"] == pytest.approx(sum(expected_r) / 2)
-    assert cnn["due_now"] == sum(source.card(q).due <= now for q in ("cnn-1", "cnn-2"))
-    assert summary["rnn"]["accuracy"] == 1.0  # the self-rated answer is not graded
+    assert 0 < cnn["mean_retrievability"] < 1
+    # the self-rated answer (Hard) counts as right, as in the drill summary and dlquiz stats
+    assert summary["rnn"]["accuracy"] == 1.0 and summary["rnn"]["reviews"] == 2
+    gone_r = scheduler.get_card_retrievability(source.card("gone"), now)
+    assert 0 < gone_r < 1
     assert summary["(unknown)"] == {"seen": 1, "reviews": 1, "accuracy": 1.0,
-                                    "mean_retrievability": pytest.approx(summary["(unknown)"]["mean_retrievability"]),
-                                    "due_now": 1}
+                                    "mean_retrievability": pytest.approx(gone_r), "due_now": 1}
+
+
+def test_export_counts_due_cards_at_the_export_time(source):
+    # Right after the last drill review nothing is due; years later every card is.
+    last_review = T0 + timedelta(days=27, minutes=6)
+    assert export_progress(source, TOPICS, last_review)["summary"]["cnn"]["due_now"] == 0
+    assert export_progress(source, TOPICS, T0 + timedelta(days=3650))["summary"]["cnn"]["due_now"] == 2
 
 
 def test_empty_store_exports_valid_json(tmp_path):

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from banktools import REPO, write_bank
+from profiles import examples
 from dlquiz.tolerance import matches
 from dlquiz.loader import load_banks, load_paths
 from dlquiz.question import NumericQuestion
@@ -171,7 +172,7 @@ def test_every_bundled_template_instantiates_and_answers_itself():
     assert (REPO / "questions").is_dir()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**63))
 def test_any_seed_gives_a_valid_variant(seed):
     question = load_paths([REPO / "questions" / "cnn.yaml"]).get("conv-output-size")

@@ -9,7 +9,7 @@ from dlquiz.cli.app import app
 # Imported for their side effect of registering commands; each keeps its heavy
 # imports inside the command functions so that start-up stays fast.
 from dlquiz.cli import (  # noqa: E402,F401
-    commands_bank, commands_config, commands_drill, commands_exam, commands_progress, commands_solve,
+    commands_bank, commands_config, commands_drill, commands_exam, commands_progress, commands_solve, commands_stats,
 )
 
 

@@ -133,15 +133,15 @@ def filtered_questions(bank_paths, topics, tags, types, difficulties):
     return questions
 
 
-def load_or_fail(extra_paths, *, strict: bool = True):
-    """Load the bundled banks plus ``--bank`` paths; print each bank error on its own line.
+def load_or_fail(extra_paths, *, strict: bool = True, bundled: bool = True):
+    """Load the bundled banks (unless not ``bundled``) plus ``--bank`` paths; print each bank error on its own line.
 
     ``strict`` ends the command (exit 1) when any bank is broken, so nobody
     drills a half-loaded bank without knowing.
     """
     from dlquiz.loader import load_banks
 
-    bank = load_banks(extra_paths or ())
+    bank = load_banks(extra_paths or (), include_bundled=bundled)
     for error in bank.errors:
         print(f"dlquiz: {error}", file=sys.stderr)
     if bank.errors and strict:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from dlquiz.cli.app import app, bank_option, fail, load_or_fail
 
+if TYPE_CHECKING:
+    from dlquiz.variants import Variant
+
 
 @app.command("list")
-def list_banks(bank: Optional[List[Path]] = bank_option()) -> None:
+def list_banks(
+    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
+) -> None:
     """List the loaded banks, their topics and question counts by type.
 
     Example:
@@ -59,9 +64,9 @@ def list_banks(bank: Optional[List[Path]] = bank_option()) -> None:
 @app.command()
 def show(
     question_id: str = typer.Argument(..., metavar="ID", help="The question's id."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Which variant (default: a random one, printed)."),
+    seed: int | None = typer.Option(None, "--seed", help="Which variant (default: a random one, printed)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
-    bank: Optional[List[Path]] = bank_option(),
+    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
 ) -> None:
     """Show one question (a variant, for templates) with its answer, explanation and worked steps.
 
@@ -86,19 +91,21 @@ def show(
     if as_json:
         print(json.dumps(variant_json(variant), indent=2, ensure_ascii=False))
     else:
-        from dlquiz.ui.render import render_variant, render_solution
         from rich.console import Console
+
+        from dlquiz.ui.render import render_solution, render_variant
 
         console = Console()
         render_variant(console, variant, header=f"{question.id} · seed {seed}")
         render_solution(console, variant)
 
 
-def variant_json(variant) -> dict:
+def variant_json(variant: Variant) -> dict[str, Any]:
     from dlquiz.grading import LETTERS, expected_text
+    from dlquiz.question import CodeQuestion, NumericQuestion, RecallQuestion
 
     question = variant.question
-    data = {
+    data: dict[str, Any] = {
         "id": question.id,
         "type": question.type,
         "topic": question.topic,
@@ -111,27 +118,33 @@ def variant_json(variant) -> dict:
     }
     if variant.kind == "choice":
         data["answer"] = [LETTERS[i] for i in variant.answer]
-        data["options"] = [{"letter": LETTERS[i], "text": o.text, "correct": o.correct} for i, o in enumerate(variant.options)]
-    if question.type == "numeric":
+        data["options"] = [
+            {"letter": LETTERS[i], "text": o.text, "correct": o.correct} for i, o in enumerate(variant.options)
+        ]
+    if isinstance(question, NumericQuestion):
         data.update(solver=question.solver, inputs=variant.inputs, unit=question.unit)
         if variant.number_answer is not None:
             data["number_answer"] = variant.number_answer
-    if question.type == "code_output":
+    if isinstance(question, CodeQuestion):
         data.update(code=question.code, language=question.language)
-    if question.type == "recall":
+    if isinstance(question, RecallQuestion):
         data["key_points"] = list(question.key_points)
     return data
 
 
 @app.command()
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="[PATH]...", help="Bank files or folders (default: the bundled banks)."),
+    paths: list[Path] | None = typer.Argument(
+        None, metavar="[PATH]...", help="Bank files or folders (default: the bundled banks)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable JSON report."),
     run_code: bool = typer.Option(
         False, "--run-code", help="Run every code_output snippet in a sandbox (bubblewrap) and compare what it prints."
     ),
     unsandboxed: bool = typer.Option(
-        False, "--unsandboxed", help="With --run-code: run snippets even where no sandbox can be made (trusted banks only)."
+        False,
+        "--unsandboxed",
+        help="With --run-code: run snippets even where no sandbox can be made (trusted banks only).",
     ),
     samples: int = typer.Option(50, "--samples", min=5, help="Variants sampled per numeric template."),
 ) -> None:

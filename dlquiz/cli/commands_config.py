@@ -1,8 +1,6 @@
-"""``dlquiz config``: show or change the scheduling settings."""
+"""``dlquiz config``: show or change the settings."""
 
 from __future__ import annotations
-
-from typing import Optional
 
 import typer
 
@@ -11,23 +9,29 @@ from dlquiz.cli.app import app, fail
 
 @app.command()
 def config(
-    name: Optional[str] = typer.Argument(None, help="A setting: desired_retention, new_per_day or reviews_per_day."),
-    value: Optional[str] = typer.Argument(None, help="Its new value (omit to show the current one)."),
+    name: str | None = typer.Argument(
+        None, help="A setting: desired_retention, new_per_day, reviews_per_day or timezone."
+    ),
+    value: str | None = typer.Argument(None, help="Its new value (omit to show the current one)."),
 ) -> None:
     """Show the settings, or change one.
 
     desired_retention (default 0.9) is the chance FSRS aims for that you still
     remember a question when it comes due; new_per_day (20) and
-    reviews_per_day (200) are the daily limits of dlquiz drill.
+    reviews_per_day (200) are the daily limits of dlquiz drill; timezone
+    (default: the system's) is where your days start at midnight, for
+    dlquiz stats.
 
     Examples:
 
         dlquiz config
 
         dlquiz config new_per_day 10
+
+        dlquiz config timezone Europe/Berlin
     """
-    from dlquiz.errors import DlquizError
-    from dlquiz.settings import SETTINGS, current, parse_setting
+    from dlquiz.errors import DlquizError, SettingError
+    from dlquiz.settings import SETTINGS, TIMEZONE, current, parse_setting
     from dlquiz.store import Store
 
     try:
@@ -39,10 +43,14 @@ def config(
             return
         if name is not None and name not in SETTINGS:
             parse_setting(name, "")  # raises the unknown-setting error
-        with Store.open() as store:
-            values = current(store.settings())
+        with Store.open(readonly=True) as store:
+            stored = store.settings()
+        values = current(stored)
+    except SettingError as error:
+        fail(str(error), 2)  # a usage error, like typer's own
     except DlquizError as error:
-        fail(str(error), 2 if "setting" in str(error) or "must be" in str(error) else 1)
+        fail(str(error))
     for key, setting in SETTINGS.items():
         if name is None or key == name:
-            print(f"{key} = {values[key]}    # {setting.help}")
+            note = " (the system's)" if key == TIMEZONE and key not in stored else ""
+            print(f"{key} = {values[key]}    # {setting.help}{note}")

@@ -42,10 +42,13 @@ def export_command(
     questions = load_or_fail(bank, strict=False).questions
     topics = {q.id: q.topic for q in questions}
     try:
-        with Store.open() as store:
+        with Store.open(readonly=True) as store:
             data = export_progress(store, topics, now)
+            damaged = store.damaged
     except DlquizError as error:
         fail(str(error))
+    for note in damaged:  # exported without them: a backup of everything readable beats no backup
+        print(f"dlquiz: left out damaged {note}", file=sys.stderr)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)

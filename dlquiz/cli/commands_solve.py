@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -102,8 +102,10 @@ def _render(name: str, answer: Any, steps: list[str]) -> None:
 
 @app.command()
 def solve(
-    name: Optional[str] = typer.Argument(None, help="Solver name (see --list).", show_default=False),
-    args: Optional[list[str]] = typer.Argument(None, help="Inputs as key=value; values are JSON where they parse.", show_default=False),
+    name: str | None = typer.Argument(None, help="Solver name (see --list).", show_default=False),
+    args: list[str] | None = typer.Argument(
+        None, help="Inputs as key=value; values are JSON where they parse.", show_default=False
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (or, with --list, a JSON list)."),
     list_solvers: bool = typer.Option(False, "--list", help="List every solver with its arguments."),
 ) -> None:

@@ -10,8 +10,6 @@ solvers that need it import it when first called.
 
 from __future__ import annotations
 
-from dlquiz.solvers.registry import Solution, SolverInfo, SolverParam, catalog, describe, solve
-
 # Imported for their side effect of registering solvers.
 from dlquiz.solvers import (  # noqa: E402,F401
     activations,
@@ -28,5 +26,6 @@ from dlquiz.solvers import (  # noqa: E402,F401
     schedules,
     shapes,
 )
+from dlquiz.solvers.registry import Solution, SolverInfo, SolverParam, catalog, describe, solve
 
 __all__ = ["Solution", "SolverInfo", "SolverParam", "catalog", "describe", "solve"]

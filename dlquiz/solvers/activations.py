@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import positive, same_length
@@ -38,11 +39,20 @@ def _sigmoid_grad(x: float, alpha: float) -> float:
     return s * (1.0 - s)
 
 
+# f(x, alpha): an activation or its derivative at one number.
+Activation = Callable[[float, float], float]
+
 # name: (function, derivative, formula, derivative formula, default alpha or None)
-ACTIVATIONS: dict[str, tuple[Callable, Callable, str, str, float | None]] = {
+ACTIVATIONS: dict[str, tuple[Activation, Activation, str, str, float | None]] = {
     "sigmoid": (_sigmoid, _sigmoid_grad, "1/(1 + e^(-x))", "σ(x)(1 - σ(x))", None),
     "tanh": (lambda x, a: math.tanh(x), lambda x, a: 1.0 - math.tanh(x) ** 2, "tanh(x)", "1 - tanh²(x)", None),
-    "relu": (lambda x, a: max(x, 0.0), lambda x, a: 1.0 if x > 0 else 0.0, "max(0, x)", "1 if x > 0 else 0 (0 at x = 0)", None),
+    "relu": (
+        lambda x, a: max(x, 0.0),
+        lambda x, a: 1.0 if x > 0 else 0.0,
+        "max(0, x)",
+        "1 if x > 0 else 0 (0 at x = 0)",
+        None,
+    ),
     "leaky_relu": (
         lambda x, a: x if x >= 0 else a * x,
         lambda x, a: 1.0 if x > 0 else a,
@@ -62,7 +72,7 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable, str, str, float | None]] = {
 }
 
 
-def _resolve(name: str, alpha: float | None, argument: str = "name") -> tuple[Callable, Callable, str, str, float]:
+def _resolve(name: str, alpha: float | None, argument: str = "name") -> tuple[Activation, Activation, str, str, float]:
     if name not in ACTIVATIONS:
         raise SolverError(f"unknown activation {name!r} for {argument} (one of: {', '.join(ACTIVATIONS)})")
     func, grad, formula, grad_formula, default_alpha = ACTIVATIONS[name]
@@ -77,11 +87,14 @@ def _resolve(name: str, alpha: float | None, argument: str = "name") -> tuple[Ca
     return func, grad, formula, grad_formula, alpha
 
 
-def _apply(label: str, func: Callable, formula: str, x, alpha: float):
+def _apply(
+    label: str, func: Activation, formula: str, x: float | list[float], alpha: float
+) -> tuple[float | list[float], list[str]]:
     steps = [f"{label}(x) = {formula}"]
+    answer: float | list[float]
     if isinstance(x, list):
         answer = [float(func(v, alpha)) for v in x]
-        for v, out in list(zip(x, answer))[:MAX_DETAIL]:
+        for v, out in list(zip(x, answer, strict=False))[:MAX_DETAIL]:
             steps.append(f"{label}({num(v)}) = {num(out)}")
         steps.append(f"= {val(answer)}")
     else:
@@ -91,15 +104,16 @@ def _apply(label: str, func: Callable, formula: str, x, alpha: float):
 
 
 @solver(name="str", x="any", alpha="number")
-def activation(name, x, alpha=None):
-    """Value of an activation (sigmoid, tanh, relu, leaky_relu, elu, softplus, gelu) at a number or each element of a vector."""
+def activation(name: str, x: Any, alpha: float | None = None) -> tuple[Any, list[str]]:
+    """Value of an activation (sigmoid, tanh, relu, leaky_relu, elu, softplus, gelu) at a number or each element of a
+    vector."""
     x = number_or_vector("x", x)
     func, _, formula, _, alpha = _resolve(name, alpha)
     return _apply(name, func, formula, x, alpha)
 
 
 @solver(name="str", x="any", alpha="number")
-def activation_grad(name, x, alpha=None):
+def activation_grad(name: str, x: Any, alpha: float | None = None) -> tuple[Any, list[str]]:
     """Derivative of an activation at x, as torch autograd (relu'(0) = 0, leaky_relu'(0) = alpha, elu'(0) = alpha)."""
     x = number_or_vector("x", x)
     _, grad, _, grad_formula, alpha = _resolve(name, alpha)
@@ -107,7 +121,7 @@ def activation_grad(name, x, alpha=None):
 
 
 @solver(x="vector", t="number")
-def softmax(x, t=1.0):
+def softmax(x: list[float], t: float = 1.0) -> tuple[Any, list[str]]:
     """Softmax of x/t, computed stably: e^(x_i/t - m) / Σ_j e^(x_j/t - m) with m = max(x/t)."""
     positive("t", t, "temperature t")
     z = [v / t for v in x]
@@ -129,10 +143,11 @@ def softmax(x, t=1.0):
 
 
 @solver(w="vector", x="vector", b="number", activation="str")
-def neuron_output(w, x, b=0, activation="linear"):
-    """Output of one neuron: activation(w·x + b); activation is linear, step (1 if z > 0 else 0) or an activation name."""
+def neuron_output(w: list[float], x: list[float], b: float = 0, activation: str = "linear") -> tuple[Any, list[str]]:
+    """Output of one neuron: activation(w·x + b); activation is linear, step (1 if z > 0 else 0) or an activation
+    name."""
     same_length("w", w, "x", x)
-    z = math.fsum(a * c for a, c in zip(w, x)) + b
+    z = math.fsum(a * c for a, c in zip(w, x, strict=False)) + b
     steps = [f"z = w·x + b = {dot_terms(w, x)} + {term(b)} = {num(z)}"]
     if activation == "linear":
         answer = z
@@ -148,11 +163,11 @@ def neuron_output(w, x, b=0, activation="linear"):
 
 
 @solver(w="vector", b="number")
-def perceptron_truth_table(w, b):
+def perceptron_truth_table(w: list[float], b: float) -> tuple[Any, list[str]]:
     """Outputs of step(w·x + b) for x = [0,0], [0,1], [1,0], [1,1], as four 0/1 values."""
     if len(w) != 2:
         raise SolverError(f"w must have exactly 2 weights, got {len(w)}")
-    answer = []
+    answer: list[int] = []
     steps = ["output = 1 if w1·x1 + w2·x2 + b > 0 else 0"]
     for x in ([0, 0], [0, 1], [1, 0], [1, 1]):
         z = w[0] * x[0] + w[1] * x[1] + b

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.registry import solver
-from dlquiz.solvers.steps import num, val
+from dlquiz.solvers.steps import val
 
 
 @solver(q="matrix", k="matrix", v="matrix")
-def attention(q, k, v):
+def attention(q: list[list[float]], k: list[list[float]], v: list[list[float]]) -> tuple[Any, list[str]]:
     """Scaled dot-product attention: softmax(q·kᵀ/sqrt(d_k)) v, softmax over each row."""
     import numpy as np
 

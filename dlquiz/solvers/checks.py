@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
+
 from dlquiz.errors import SolverError
 
 
@@ -28,6 +30,6 @@ def in_range(name: str, value: float, low: float, high: float, *, high_open: boo
         raise SolverError(f"{name} must be in [{low:g}, {high:g}{bracket}{suffix}, got {value:g}")
 
 
-def same_length(name_a: str, a: list, name_b: str, b: list) -> None:
+def same_length(name_a: str, a: Sized, name_b: str, b: Sized) -> None:
     if len(a) != len(b):
         raise SolverError(f"{name_a} and {name_b} must have the same length ({len(a)} != {len(b)})")

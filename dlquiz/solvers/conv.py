@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import non_negative
 from dlquiz.solvers.registry import MAX_ELEMENTS, solver
@@ -9,7 +11,7 @@ from dlquiz.solvers.steps import MAX_DETAIL, dot_terms, num, val
 
 
 @solver(x="matrix", k="matrix", s="int", p="int")
-def conv2d(x, k, s=1, p=0):
+def conv2d(x: list[list[float]], k: list[list[float]], s: int = 1, p: int = 0) -> tuple[Any, list[str]]:
     """Cross-correlation of x with kernel k, stride s, zero padding p: out[i][j] = Σ_ab x_pad[i·s+a][j·s+b]·k[a][b]."""
     import numpy as np
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import same_length
@@ -14,8 +15,9 @@ LOG_CLAMP = -100.0
 
 
 @solver(logits="vector", target="int")
-def cross_entropy(logits, target):
-    """Cross-entropy of logits for a class index, natural log: -log softmax(logits)[target] = logsumexp(logits) - logits[target]."""
+def cross_entropy(logits: list[float], target: int) -> tuple[Any, list[str]]:
+    """Cross-entropy of logits for a class index, natural log: -log softmax(logits)[target] = logsumexp(logits) -
+    logits[target]."""
     if not 0 <= target < len(logits):
         raise SolverError(f"target must be a class index in [0, {len(logits) - 1}], got {target}")
     m = max(logits)
@@ -31,8 +33,9 @@ def cross_entropy(logits, target):
 
 
 @solver(p="vector", y="vector")
-def binary_cross_entropy(p, y):
-    """Mean binary cross-entropy, natural log: -mean(y·log p + (1-y)·log(1-p)), logs clamped at -100 as torch BCELoss."""
+def binary_cross_entropy(p: list[float], y: list[float]) -> tuple[Any, list[str]]:
+    """Mean binary cross-entropy, natural log: -mean(y·log p + (1-y)·log(1-p)), logs clamped at -100 as torch
+    BCELoss."""
     same_length("p", p, "y", y)
     if any(not 0 <= v <= 1 for v in p):
         raise SolverError("every p must be a probability in [0, 1]")
@@ -42,7 +45,7 @@ def binary_cross_entropy(p, y):
     def log(v: float) -> float:
         return max(math.log(v), LOG_CLAMP) if v > 0 else LOG_CLAMP
 
-    terms = [-(t * log(q) + (1 - t) * log(1 - q)) for q, t in zip(p, y)]
+    terms = [-(t * log(q) + (1 - t) * log(1 - q)) for q, t in zip(p, y, strict=False)]
     answer = math.fsum(terms) / len(terms)
     steps = [
         "BCE = -(1/N) Σ_i [y_i·ln p_i + (1 - y_i)·ln(1 - p_i)]",
@@ -52,13 +55,13 @@ def binary_cross_entropy(p, y):
     return answer, steps
 
 
-def _errors(y_true, y_pred):
+def _errors(y_true: list[float], y_pred: list[float]) -> list[float]:
     same_length("y_true", y_true, "y_pred", y_pred)
-    return [a - b for a, b in zip(y_true, y_pred)]
+    return [a - b for a, b in zip(y_true, y_pred, strict=False)]
 
 
 @solver(y_true="vector", y_pred="vector")
-def mse(y_true, y_pred):
+def mse(y_true: list[float], y_pred: list[float]) -> tuple[Any, list[str]]:
     """Mean squared error: (1/N) Σ (y_true - y_pred)²."""
     diffs = _errors(y_true, y_pred)
     squares = [d * d for d in diffs]
@@ -72,7 +75,7 @@ def mse(y_true, y_pred):
 
 
 @solver(y_true="vector", y_pred="vector")
-def mae(y_true, y_pred):
+def mae(y_true: list[float], y_pred: list[float]) -> tuple[Any, list[str]]:
     """Mean absolute error: (1/N) Σ |y_true - y_pred|."""
     diffs = _errors(y_true, y_pred)
     absolute = [abs(d) for d in diffs]
@@ -86,7 +89,7 @@ def mae(y_true, y_pred):
 
 
 @solver(y_true="vector", y_pred="vector")
-def rmse(y_true, y_pred):
+def rmse(y_true: list[float], y_pred: list[float]) -> tuple[Any, list[str]]:
     """Root mean squared error: sqrt((1/N) Σ (y_true - y_pred)²)."""
     diffs = _errors(y_true, y_pred)
     squares = [d * d for d in diffs]
@@ -103,7 +106,8 @@ def rmse(y_true, y_pred):
 
 @solver(scores="vector", y="int")
 def multiclass_hinge_loss(scores: list[float], y: int, margin: float = 1) -> tuple[float, list[str]]:
-    """Multiclass SVM (hinge) loss: Σ_{j≠y} max(0, s_j - s_y + margin); torch multi_margin_loss divides it by the class count."""
+    """Multiclass SVM (hinge) loss: Σ_{j≠y} max(0, s_j - s_y + margin); torch multi_margin_loss divides it by the
+    class count."""
     if len(scores) < 2:
         raise SolverError(f"scores must have at least 2 classes, got {len(scores)}")
     if not 0 <= y < len(scores):
@@ -111,7 +115,10 @@ def multiclass_hinge_loss(scores: list[float], y: int, margin: float = 1) -> tup
     if margin < 0:
         raise SolverError(f"margin must be >= 0, got {num(margin)}")
     right = scores[y]
-    steps = [f"loss = Σ_(j≠y) max(0, s_j - s_y + margin), s_y = s_{y} = {num(right)}, margin = {num(margin)}"]
+    steps = [
+        f"loss = Σ_(j≠y) max(0, s_j - s_y + margin), classes counted from 0: s_y = s_{y} = {num(right)}, "
+        f"margin = {num(margin)}"
+    ]
     terms: list[float] = []
     for j, s in enumerate(scores):
         if j == y:
@@ -133,10 +140,12 @@ def kl_divergence(p: list[float], q: list[float]) -> tuple[float, list[str]]:
             raise SolverError(f"{name} must be a probability distribution, but it has a negative entry")
         total = math.fsum(dist)
         if abs(total - 1) > 1e-6:
-            raise SolverError(f"{name} must be a probability distribution summing to 1, its entries sum to {num(total)}")
+            raise SolverError(
+                f"{name} must be a probability distribution summing to 1, its entries sum to {num(total)}"
+            )
     steps = ["D_KL(p ‖ q) = Σ_i p_i·ln(p_i/q_i) (natural log; a term with p_i = 0 is 0)"]
     terms: list[float] = []
-    for i, (a, b) in enumerate(zip(p, q)):
+    for i, (a, b) in enumerate(zip(p, q, strict=False)):
         if a == 0:
             terms.append(0.0)
             line = f"i = {i}: p_i = 0 → 0"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import non_negative
 from dlquiz.solvers.registry import solver
@@ -14,7 +16,7 @@ def _counts(**counts: int) -> None:
 
 
 @solver(tp="int", fp="int")
-def precision(tp, fp):
+def precision(tp: int, fp: int) -> tuple[Any, list[str]]:
     """Precision: tp/(tp + fp)."""
     _counts(tp=tp, fp=fp)
     if tp + fp == 0:
@@ -24,7 +26,7 @@ def precision(tp, fp):
 
 
 @solver(tp="int", fn="int")
-def recall(tp, fn):
+def recall(tp: int, fn: int) -> tuple[Any, list[str]]:
     """Recall: tp/(tp + fn)."""
     _counts(tp=tp, fn=fn)
     if tp + fn == 0:
@@ -34,7 +36,7 @@ def recall(tp, fn):
 
 
 @solver(tp="int", fp="int", fn="int")
-def f1(tp, fp, fn):
+def f1(tp: int, fp: int, fn: int) -> tuple[Any, list[str]]:
     """F1, the harmonic mean of precision and recall: 2PR/(P + R) = 2tp/(2tp + fp + fn)."""
     _counts(tp=tp, fp=fp, fn=fn)
     if 2 * tp + fp + fn == 0:
@@ -48,7 +50,7 @@ def f1(tp, fp, fn):
 
 
 @solver(tp="int", tn="int", fp="int", fn="int")
-def accuracy(tp, tn, fp, fn):
+def accuracy(tp: int, tn: int, fp: int, fn: int) -> tuple[Any, list[str]]:
     """Accuracy: (tp + tn)/(tp + tn + fp + fn)."""
     _counts(tp=tp, tn=tn, fp=fp, fn=fn)
     total = tp + tn + fp + fn

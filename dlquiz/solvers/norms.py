@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import non_negative
 from dlquiz.solvers.registry import number_or_vector, solver
 from dlquiz.solvers.steps import val
 
+if TYPE_CHECKING:  # NumPy itself is imported only when a solver runs
+    import numpy as np
+    import numpy.typing as npt
 
-def _affine(name: str, value, columns: int):
-    value = number_or_vector(name, value)
-    if isinstance(value, list) and len(value) != columns:
-        raise SolverError(f"{name} must be a number or one value per column ({columns}), got {len(value)} values")
-    return value
+    FloatArray = npt.NDArray[np.float64]
 
 
-def _normalize(a, axis: int, eps: float, what: str):
+def _affine(name: str, value: Any, columns: int) -> float | list[float]:
+    checked = number_or_vector(name, value)
+    if isinstance(checked, list) and len(checked) != columns:
+        raise SolverError(f"{name} must be a number or one value per column ({columns}), got {len(checked)} values")
+    return checked
+
+
+def _normalize(a: FloatArray, axis: int, eps: float, what: str) -> tuple[FloatArray, FloatArray, FloatArray]:
     import numpy as np
 
     with np.errstate(all="ignore"):
@@ -31,7 +39,7 @@ def _normalize(a, axis: int, eps: float, what: str):
 
 
 @solver(x="matrix", gamma="any", beta="any")
-def batchnorm(x, gamma=1, beta=0, eps=1e-5):
+def batchnorm(x: list[list[float]], gamma: Any = 1, beta: Any = 0, eps: float = 1e-5) -> tuple[Any, list[str]]:
     """Training-mode batch norm of each column of x (N×C): gamma·(x - mean)/sqrt(var + eps) + beta, biased variance."""
     import numpy as np
 
@@ -56,8 +64,9 @@ def batchnorm(x, gamma=1, beta=0, eps=1e-5):
 
 
 @solver(x="matrix")
-def layernorm(x, eps=1e-5):
-    """Layer norm of each row of x without affine parameters: (x - mean)/sqrt(var + eps), biased variance over the row."""
+def layernorm(x: list[list[float]], eps: float = 1e-5) -> tuple[Any, list[str]]:
+    """Layer norm of each row of x without affine parameters: (x - mean)/sqrt(var + eps), biased variance over the
+    row."""
     import numpy as np
 
     non_negative("eps", eps)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import in_range, non_negative
@@ -27,8 +28,16 @@ def _step_line(t: int, total: int, text: str) -> str | None:
 
 
 @solver(w0="vector", grads="matrix", nesterov="bool")
-def sgd(w0, grads, lr, momentum=0, nesterov=False, weight_decay=0):
-    """Weights after SGD steps as torch.optim.SGD: g += wd·w; b = g (first step) then μb + g; w -= lr·(g + μb if nesterov else b)."""
+def sgd(
+    w0: list[float],
+    grads: list[list[float]],
+    lr: float,
+    momentum: float = 0,
+    nesterov: bool = False,
+    weight_decay: float = 0,
+) -> tuple[Any, list[str]]:
+    """Weights after SGD steps as torch.optim.SGD: g += wd·w; b = g (first step) then μb + g; w -= lr·(g + μb if
+    nesterov else b)."""
     _check_grads(w0, grads)
     non_negative("lr", lr)
     non_negative("momentum", momentum)
@@ -46,17 +55,17 @@ def sgd(w0, grads, lr, momentum=0, nesterov=False, weight_decay=0):
         rule += ", d = g"
     steps = [rule + f"  (lr = {num(lr)}, μ = {num(momentum)}, wd = {num(weight_decay)})"]
     for t, grad in enumerate(grads, start=1):
-        g = [gi + weight_decay * wi for gi, wi in zip(grad, w)] if weight_decay else list(grad)
+        g = [gi + weight_decay * wi for gi, wi in zip(grad, w, strict=False)] if weight_decay else list(grad)
         parts = [f"g = {val(g)}"] if weight_decay else []
         if momentum:
-            buf = list(g) if buf is None else [momentum * bi + gi for bi, gi in zip(buf, g)]
-            d = [gi + momentum * bi for gi, bi in zip(g, buf)] if nesterov else buf
+            buf = list(g) if buf is None else [momentum * bi + gi for bi, gi in zip(buf, g, strict=False)]
+            d = [gi + momentum * bi for gi, bi in zip(g, buf, strict=False)] if nesterov else buf
             parts.append(f"b = {val(buf)}")
             if nesterov:
                 parts.append(f"d = {val(d)}")
         else:
             d = g
-        w = [wi - lr * di for wi, di in zip(w, d)]
+        w = [wi - lr * di for wi, di in zip(w, d, strict=False)]
         parts.append(f"w = {val(w)}")
         line = _step_line(t, len(grads), ", ".join(parts))
         if line:
@@ -66,8 +75,16 @@ def sgd(w0, grads, lr, momentum=0, nesterov=False, weight_decay=0):
 
 
 @solver(w0="vector", grads="matrix")
-def adam(w0, grads, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    """Weights after Adam steps as torch.optim.Adam: m, v moving averages, w -= lr·m̂/(sqrt(v̂) + eps) with bias-corrected m̂, v̂."""
+def adam(
+    w0: list[float],
+    grads: list[list[float]],
+    lr: float = 0.001,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[Any, list[str]]:
+    """Weights after Adam steps as torch.optim.Adam: m, v moving averages, w -= lr·m̂/(sqrt(v̂) + eps) with
+    bias-corrected m̂, v̂."""
     _check_grads(w0, grads)
     non_negative("lr", lr)
     in_range("beta1", beta1, 0, 1, high_open=True)
@@ -81,16 +98,18 @@ def adam(w0, grads, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         f"  (lr = {num(lr)}, β1 = {num(beta1)}, β2 = {num(beta2)}, eps = {num(eps)})"
     ]
     for t, g in enumerate(grads, start=1):
-        m = [beta1 * mi + (1 - beta1) * gi for mi, gi in zip(m, g)]
-        v = [beta2 * vi + (1 - beta2) * gi * gi for vi, gi in zip(v, g)]
+        m = [beta1 * mi + (1 - beta1) * gi for mi, gi in zip(m, g, strict=False)]
+        v = [beta2 * vi + (1 - beta2) * gi * gi for vi, gi in zip(v, g, strict=False)]
         # Same order of operations as torch: lr/bc1 times m over (sqrt(v)/sqrt(bc2) + eps).
         bc1 = 1 - beta1**t
         bc2_sqrt = math.sqrt(1 - beta2**t)
         step_size = lr / bc1
         m_hat = [mi / bc1 for mi in m]
         v_hat = [vi / (1 - beta2**t) for vi in v]
-        w = [wi - step_size * mi / (math.sqrt(vi) / bc2_sqrt + eps) for wi, mi, vi in zip(w, m, v)]
-        line = _step_line(t, len(grads), f"m = {val(m)}, v = {val(v)}, m̂ = {val(m_hat)}, v̂ = {val(v_hat)}, w = {val(w)}")
+        w = [wi - step_size * mi / (math.sqrt(vi) / bc2_sqrt + eps) for wi, mi, vi in zip(w, m, v, strict=False)]
+        line = _step_line(
+            t, len(grads), f"m = {val(m)}, v = {val(v)}, m̂ = {val(m_hat)}, v̂ = {val(v_hat)}, w = {val(w)}"
+        )
         if line:
             steps.append(line)
     steps.append(f"final w = {val(w)}")
@@ -98,7 +117,9 @@ def adam(w0, grads, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
 
 
 @solver(w0="vector", grads="matrix")
-def rmsprop(w0, grads, lr=0.01, alpha=0.99, eps=1e-8):
+def rmsprop(
+    w0: list[float], grads: list[list[float]], lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8
+) -> tuple[Any, list[str]]:
     """Weights after RMSprop steps as torch.optim.RMSprop: v ← α·v + (1-α)·g², w ← w - lr·g/(sqrt(v) + eps)."""
     _check_grads(w0, grads)
     non_negative("lr", lr)
@@ -108,8 +129,8 @@ def rmsprop(w0, grads, lr=0.01, alpha=0.99, eps=1e-8):
     v = [0.0] * len(w)
     steps = [f"v ← α·v + (1-α)·g², w ← w - lr·g/(sqrt(v) + eps)  (lr = {num(lr)}, α = {num(alpha)}, eps = {num(eps)})"]
     for t, g in enumerate(grads, start=1):
-        v = [alpha * vi + (1 - alpha) * gi * gi for vi, gi in zip(v, g)]
-        w = [wi - lr * gi / (math.sqrt(vi) + eps) for wi, gi, vi in zip(w, g, v)]
+        v = [alpha * vi + (1 - alpha) * gi * gi for vi, gi in zip(v, g, strict=False)]
+        w = [wi - lr * gi / (math.sqrt(vi) + eps) for wi, gi, vi in zip(w, g, v, strict=False)]
         line = _step_line(t, len(grads), f"v = {val(v)}, w = {val(w)}")
         if line:
             steps.append(line)
@@ -118,7 +139,7 @@ def rmsprop(w0, grads, lr=0.01, alpha=0.99, eps=1e-8):
 
 
 @solver(w0="vector", grads="matrix")
-def adagrad(w0, grads, lr=0.01, eps=1e-10):
+def adagrad(w0: list[float], grads: list[list[float]], lr: float = 0.01, eps: float = 1e-10) -> tuple[Any, list[str]]:
     """Weights after Adagrad steps as torch.optim.Adagrad: s ← s + g², w ← w - lr·g/(sqrt(s) + eps)."""
     _check_grads(w0, grads)
     non_negative("lr", lr)
@@ -127,8 +148,8 @@ def adagrad(w0, grads, lr=0.01, eps=1e-10):
     s = [0.0] * len(w)
     steps = [f"s ← s + g², w ← w - lr·g/(sqrt(s) + eps)  (lr = {num(lr)}, eps = {num(eps)})"]
     for t, g in enumerate(grads, start=1):
-        s = [si + gi * gi for si, gi in zip(s, g)]
-        w = [wi - lr * gi / (math.sqrt(si) + eps) for wi, gi, si in zip(w, g, s)]
+        s = [si + gi * gi for si, gi in zip(s, g, strict=False)]
+        w = [wi - lr * gi / (math.sqrt(si) + eps) for wi, gi, si in zip(w, g, s, strict=False)]
         line = _step_line(t, len(grads), f"s = {val(s)}, w = {val(w)}")
         if line:
             steps.append(line)
@@ -138,7 +159,8 @@ def adagrad(w0, grads, lr=0.01, eps=1e-10):
 
 @solver(x="vector")
 def ewma(x: list[float], beta: float, bias_correction: bool = False) -> tuple[list[float], list[str]]:
-    """Exponentially weighted moving average v_1..v_T: v_t = β·v_(t-1) + (1-β)·x_t, v_0 = 0; bias correction divides by 1 - β^t."""
+    """Exponentially weighted moving average v_1..v_T: v_t = β·v_(t-1) + (1-β)·x_t, v_0 = 0; bias correction divides
+    by 1 - β^t."""
     in_range("beta", beta, 0, 1, high_open=True)
     rule = "v_t = β·v_(t-1) + (1-β)·x_t, v_0 = 0"
     if bias_correction:

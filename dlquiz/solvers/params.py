@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import non_negative, positive_int
 from dlquiz.solvers.registry import solver
@@ -10,7 +12,7 @@ from dlquiz.solvers.steps import num
 
 
 @solver(n_in="int", n_out="int")
-def dense_params(n_in, n_out, bias=True):
+def dense_params(n_in: int, n_out: int, bias: bool = True) -> tuple[Any, list[str]]:
     """Trainable parameters of a fully connected layer: n_in·n_out weights + n_out biases."""
     positive_int("n_in", n_in)
     positive_int("n_out", n_out)
@@ -25,7 +27,7 @@ def dense_params(n_in, n_out, bias=True):
 
 
 @solver(c_in="int", c_out="int", f="int", groups="int")
-def conv2d_params(c_in, c_out, f, bias=True, groups=1):
+def conv2d_params(c_in: int, c_out: int, f: int, bias: bool = True, groups: int = 1) -> tuple[Any, list[str]]:
     """Trainable parameters of a square 2-D convolution: c_out·(c_in/groups)·f² weights + c_out biases."""
     positive_int("c_in", c_in)
     positive_int("c_out", c_out)
@@ -66,19 +68,22 @@ def _recurrent(gates: int, cell: str, x: int, h: int, double_bias: bool) -> tupl
             f"= {gates}·{per_gate}",
         ]
     if double_bias:
-        steps.insert(0, "PyTorch keeps two bias vectors, b_ih and b_hh; they only ever appear summed, so Keras and "
-                        "the textbooks keep one")
+        steps.insert(
+            0,
+            "PyTorch keeps two bias vectors, b_ih and b_hh; they only ever appear summed, so Keras and "
+            "the textbooks keep one",
+        )
     return out, [*steps, f"= {out}"]
 
 
 @solver(input_size="int", hidden_size="int")
-def lstm_params(input_size, hidden_size, double_bias=False):
+def lstm_params(input_size: int, hidden_size: int, double_bias: bool = False) -> tuple[Any, list[str]]:
     """Trainable parameters of one LSTM layer: 4(h(x+h) + h), or 4(h(x+h) + 2h) with PyTorch's two bias vectors."""
     return _recurrent(4, "an LSTM", input_size, hidden_size, double_bias)
 
 
 @solver(input_size="int", hidden_size="int")
-def gru_params(input_size, hidden_size, double_bias=False):
+def gru_params(input_size: int, hidden_size: int, double_bias: bool = False) -> tuple[Any, list[str]]:
     """Trainable parameters of one GRU layer: 3(h(x+h) + h), or 3(h(x+h) + 2h) as PyTorch and Keras reset_after."""
     return _recurrent(3, "a GRU", input_size, hidden_size, double_bias)
 
@@ -90,7 +95,7 @@ def rnn_params(input_size: int, hidden_size: int, double_bias: bool = False) -> 
 
 
 @solver(vocab_size="int", dim="int")
-def embedding_params(vocab_size, dim):
+def embedding_params(vocab_size: int, dim: int) -> tuple[Any, list[str]]:
     """Parameters of an embedding table: vocab_size·dim."""
     positive_int("vocab_size", vocab_size)
     positive_int("dim", dim)
@@ -99,8 +104,9 @@ def embedding_params(vocab_size, dim):
 
 
 @solver(d_model="int", heads="int")
-def mha_params(d_model, heads, bias=True):
-    """Parameters of torch.nn.MultiheadAttention: in_proj 3d² (+3d bias) and out_proj d² (+d bias); independent of heads."""
+def mha_params(d_model: int, heads: int, bias: bool = True) -> tuple[Any, list[str]]:
+    """Parameters of torch.nn.MultiheadAttention: in_proj 3d² (+3d bias) and out_proj d² (+d bias); independent of
+    heads."""
     positive_int("d_model", d_model)
     positive_int("heads", heads)
     if d_model % heads:
@@ -112,8 +118,12 @@ def mha_params(d_model, heads, bias=True):
     steps = [
         f"each of the {heads} heads works on d_model/heads = {d // heads} dimensions, "
         "so the projections are d×d in total whatever the number of heads",
-        f"in_proj (Q, K, V) = 3d²" + (" + 3d" if bias else "") + f" = 3·{d}²" + (f" + 3·{d}" if bias else "") + f" = {in_proj}",
-        f"out_proj = d²" + (" + d" if bias else "") + f" = {d}²" + (f" + {d}" if bias else "") + f" = {out_proj}",
+        "in_proj (Q, K, V) = 3d²"
+        + (" + 3d" if bias else "")
+        + f" = 3·{d}²"
+        + (f" + 3·{d}" if bias else "")
+        + f" = {in_proj}",
+        "out_proj = d²" + (" + d" if bias else "") + f" = {d}²" + (f" + {d}" if bias else "") + f" = {out_proj}",
         f"params = {in_proj} + {out_proj} = {out}",
     ]
     return out, steps
@@ -149,7 +159,7 @@ def transformer_block_params(d_model: int, d_ff: int, bias: bool = True) -> tupl
 
 
 @solver(channels="int")
-def batchnorm_params(channels):
+def batchnorm_params(channels: int) -> tuple[Any, list[str]]:
     """Trainable parameters of BatchNorm: gamma and beta per channel, 2·channels (running statistics are buffers)."""
     positive_int("channels", channels)
     out = 2 * channels
@@ -161,8 +171,9 @@ def batchnorm_params(channels):
 
 
 @solver(n="int", c_in="int", c_out="int", f="int", p="int", s="int")
-def conv2d_macs(n, c_in, c_out, f, p=0, s=1):
-    """Multiply-accumulates of a square convolution without bias: out²·c_out·c_in·f², out = floor((n + 2p - f)/s) + 1."""
+def conv2d_macs(n: int, c_in: int, c_out: int, f: int, p: int = 0, s: int = 1) -> tuple[Any, list[str]]:
+    """Multiply-accumulates of a square convolution without bias: out²·c_out·c_in·f², out = floor((n + 2p - f)/s) +
+    1."""
     positive_int("c_in", c_in)
     positive_int("c_out", c_out)
     size, size_steps = _conv_size(n, f, p, s, 1)
@@ -177,7 +188,7 @@ def conv2d_macs(n, c_in, c_out, f, p=0, s=1):
 
 
 @solver(elements="int", bytes_per_element="int")
-def activation_memory(elements, bytes_per_element=4):
+def activation_memory(elements: int, bytes_per_element: int = 4) -> tuple[Any, list[str]]:
     """Memory in bytes to store activations: elements·bytes_per_element (4 for float32, 2 for float16)."""
     non_negative("elements", elements)
     positive_int("bytes_per_element", bytes_per_element)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dlquiz.errors import SolverError
 from dlquiz.solvers.checks import positive_int
 from dlquiz.solvers.registry import solver
 from dlquiz.solvers.steps import MAX_DETAIL, num, val
 
 
-def _pool(x, f, s, how):
+def _pool(x: list[list[float]], f: int, s: int | None, how: str) -> tuple[list[list[float]], list[str]]:
     import numpy as np
 
     positive_int("f", f, "window size")
@@ -28,7 +30,7 @@ def _pool(x, f, s, how):
         for i in range(out_r):
             for j in range(out_c):
                 out[i, j] = reduce(a[i * s : i * s + f, j * s : j * s + f])
-    answer = out.tolist()
+    answer: list[list[float]] = out.tolist()
     steps = [
         f"output size = floor((n - f)/s) + 1: rows floor(({rows} - {f})/{s}) + 1 = {out_r}, "
         f"columns floor(({cols} - {f})/{s}) + 1 = {out_c}",
@@ -42,12 +44,14 @@ def _pool(x, f, s, how):
 
 
 @solver(x="matrix", f="int", s="int")
-def max_pool(x, f, s=None):
-    """Max pooling of matrix x with an f×f window and stride s (default f), no padding: each output is a window's maximum."""
+def max_pool(x: list[list[float]], f: int, s: int | None = None) -> tuple[Any, list[str]]:
+    """Max pooling of matrix x with an f×f window and stride s (default f), no padding: each output is a window's
+    maximum."""
     return _pool(x, f, s, "max")
 
 
 @solver(x="matrix", f="int", s="int")
-def avg_pool(x, f, s=None):
-    """Average pooling of matrix x with an f×f window and stride s (default f), no padding: each output is a window's mean."""
+def avg_pool(x: list[list[float]], f: int, s: int | None = None) -> tuple[Any, list[str]]:
+    """Average pooling of matrix x with an f×f window and stride s (default f), no padding: each output is a window's
+    mean."""
     return _pool(x, f, s, "mean")

@@ -13,8 +13,9 @@ import difflib
 import inspect
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, TypeVar
 
 from dlquiz.errors import SolverError
 
@@ -48,14 +49,17 @@ class Solution:
 _SOLVERS: dict[str, tuple[Callable[..., tuple[Any, list[str]]], SolverInfo]] = {}
 
 
-def solver(**kinds: str) -> Callable:
+SolverFunc = TypeVar("SolverFunc", bound=Callable[..., tuple[Any, list[str]]])
+
+
+def solver(**kinds: str) -> Callable[[SolverFunc], SolverFunc]:
     """Register a solver; ``kinds`` maps argument names to a kind in ``KINDS``.
 
     Arguments not named default to "bool" or "str" when their default is one,
     else "number".
     """
 
-    def register(func: Callable) -> Callable:
+    def register(func: SolverFunc) -> SolverFunc:
         signature = inspect.signature(func)
         unknown = set(kinds) - set(signature.parameters)
         if unknown:
@@ -75,7 +79,8 @@ def solver(**kinds: str) -> Callable:
             if kind not in KINDS:
                 raise TypeError(f"{func.__name__}: unknown kind {kind!r}")
             params.append(SolverParam(p.name, required, default, kind))
-        description = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+        # The docstring's first paragraph, which may wrap over several lines.
+        description = " ".join(inspect.cleandoc(func.__doc__ or "").split("\n\n")[0].split())
         name = func.__name__
         if name in _SOLVERS:
             raise TypeError(f"solver {name!r} registered twice")
@@ -95,7 +100,7 @@ def describe(name: str) -> SolverInfo:
     return _lookup(name)[1]
 
 
-def _lookup(name: Any) -> tuple[Callable, SolverInfo]:
+def _lookup(name: Any) -> tuple[Callable[..., tuple[Any, list[str]]], SolverInfo]:
     if isinstance(name, str) and name in _SOLVERS:
         return _SOLVERS[name]
     message = f"unknown solver {name!r}"
@@ -112,16 +117,16 @@ def solve(name: str, /, **inputs: Any) -> Solution:
     names = [p.name for p in info.params]
     unexpected = [key for key in inputs if key not in names]
     if unexpected:
-        raise SolverError(
-            f"{name}: unexpected argument {unexpected[0]!r} (arguments: {', '.join(names) or 'none'})"
-        )
+        raise SolverError(f"{name}: unexpected argument {unexpected[0]!r} (arguments: {', '.join(names) or 'none'})")
     missing = [p.name for p in info.params if p.required and p.name not in inputs]
     if missing:
         raise SolverError(f"{name}: missing required argument {missing[0]!r}")
     args = {}
     for param in info.params:
         value = inputs.get(param.name, param.default)
-        args[param.name] = None if value is None and not param.required and param.default is None else _coerce(name, param, value)
+        args[param.name] = (
+            None if value is None and not param.required and param.default is None else _coerce(name, param, value)
+        )
     try:
         answer, steps = func(**args)
     except SolverError as error:
@@ -178,7 +183,7 @@ def to_int(name: str, value: Any) -> int:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
-        return int(value)  # 4.0 from a template is still the integer 4
+        return int(float(value))  # 4.0 from a template is still the integer 4
     raise SolverError(f"{name} must be an integer, got {_describe_value(value)}")
 
 

@@ -40,13 +40,15 @@ def _conv_size(n: int, f: int, p: int, s: int, d: int, label: str = "out") -> tu
 
 
 @solver(n="int", f="int", p="int", s="int", d="int")
-def conv_output_size(n, f, p=0, s=1, d=1):
+def conv_output_size(n: int, f: int, p: int = 0, s: int = 1, d: int = 1) -> tuple[Any, list[str]]:
     """Output width of a square convolution: floor((n + 2p - d(f-1) - 1)/s) + 1."""
     return _conv_size(n, f, p, s, d)
 
 
 @solver(n="int", f="int", p="int", s="int", d="int", output_padding="int")
-def conv_transpose_output_size(n, f, p=0, s=1, d=1, output_padding=0):
+def conv_transpose_output_size(
+    n: int, f: int, p: int = 0, s: int = 1, d: int = 1, output_padding: int = 0
+) -> tuple[Any, list[str]]:
     """Output width of a transposed convolution (torch ConvTranspose2d): (n-1)s - 2p + d(f-1) + output_padding + 1."""
     _check_conv_args(n, f, p, s, d)
     non_negative("output_padding", output_padding)
@@ -67,7 +69,7 @@ def conv_transpose_output_size(n, f, p=0, s=1, d=1, output_padding=0):
 
 
 @solver(n="int", f="int", s="int", p="int")
-def pool_output_size(n, f, s=None, p=0):
+def pool_output_size(n: int, f: int, s: int | None = None, p: int = 0) -> tuple[Any, list[str]]:
     """Output width of square pooling, floor mode as torch max_pool2d (s defaults to f): floor((n + 2p - f)/s) + 1."""
     positive_int("n", n, "input size")
     positive_int("f", f, "window size")
@@ -93,7 +95,9 @@ def pool_output_size(n, f, s=None, p=0):
 
 
 @solver(n_h="int", n_w="int", f_h="int", f_w="int", c_out="int", p="int", s="int")
-def conv_output_shape(n_h, n_w, f_h, f_w, c_out, p=0, s=1):
+def conv_output_shape(
+    n_h: int, n_w: int, f_h: int, f_w: int, c_out: int, p: int = 0, s: int = 1
+) -> tuple[Any, list[str]]:
     """Output shape [h, w, c_out] of a convolution: each side floor((n + 2p - f)/s) + 1, depth = number of filters."""
     positive_int("c_out", c_out, "number of filters")
     h, h_steps = _conv_size(n_h, f_h, p, s, 1, label="h")
@@ -109,7 +113,7 @@ def conv_output_shape(n_h, n_w, f_h, f_w, c_out, p=0, s=1):
 
 
 @solver(c="int", h="int", w="int")
-def flatten_size(c, h, w):
+def flatten_size(c: int, h: int, w: int) -> tuple[Any, list[str]]:
     """Length of the vector after flattening a c×h×w feature map: c·h·w."""
     for name, value in (("c", c), ("h", h), ("w", w)):
         positive_int(name, value)
@@ -135,7 +139,7 @@ def _layer(index: int, layer: Any) -> tuple[int, int, int]:
 
 
 @solver(layers="any")
-def receptive_field(layers):
+def receptive_field(layers: Any) -> tuple[Any, list[str]]:
     """Receptive field of one output unit after stacked layers [f, s] or [f, s, d]: r = 1 + Σ d_i(f_i-1)·Π_{j<i} s_j."""
     if isinstance(layers, tuple):
         layers = list(layers)
@@ -149,7 +153,10 @@ def receptive_field(layers):
     for i, (f, s, d) in enumerate(parsed, start=1):
         grow = d * (f - 1) * jump
         r += grow
-        steps.append(f"layer {i} (f={f}, s={s}, d={d}): r += {d}·({f}-1)·{jump} = {grow} → r = {r}, jump = {jump}·{s} = {jump * s}")
+        steps.append(
+            f"layer {i} (f={f}, s={s}, d={d}): r += {d}·({f}-1)·{jump} = {grow} → r = {r}, "
+            f"jump = {jump}·{s} = {jump * s}"
+        )
         jump *= s
     steps.append(f"receptive field = {num(r)}")
     return r, steps

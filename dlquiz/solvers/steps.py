@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from dlquiz.numfmt import format_number, format_value
@@ -27,6 +28,6 @@ def val(x: Any) -> str:
     return format_value(x)
 
 
-def dot_terms(w: list[float], x: list[float]) -> str:
+def dot_terms(w: Sequence[float], x: Sequence[float]) -> str:
     """``w·x`` written out: ``1·0 + 1·1``."""
-    return " + ".join(f"{term(a)}·{term(b)}" for a, b in zip(w, x))
+    return " + ".join(f"{term(a)}·{term(b)}" for a, b in zip(w, x, strict=False))

@@ -14,7 +14,7 @@ from dlquiz.errors import AnswerFormatError
 from dlquiz.schedule import Queue
 from dlquiz.session import Answer
 from dlquiz.ui.answer_input import read_answer, unreadable
-from dlquiz.ui.render import render_solution, render_variant
+from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.safe import literal
 from dlquiz.ui.terminal import Quit, Terminal
 from dlquiz.variants import Variant
@@ -25,6 +25,7 @@ UNDO, QUIT = "u", "q"
 
 def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Summary:
     """Ask until the queue is empty or the learner quits; every answer is saved as it is given."""
+    session.core.on_busy = busy_notice(console)
     warned = 0
     try:
         while True:

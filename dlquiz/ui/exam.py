@@ -19,7 +19,7 @@ from dlquiz.exam import (
 from dlquiz.grading import LETTERS, expected_text
 from dlquiz.question import CodeQuestion, Question
 from dlquiz.ui.answer_input import AnswerSource, read_answer, unreadable
-from dlquiz.ui.render import render_solution, render_variant
+from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.safe import literal, printable
 from dlquiz.ui.terminal import Quit
 from dlquiz.ui.timed_input import WARNINGS, warning_for
@@ -79,6 +79,7 @@ def status_line(exam: ExamSession) -> str:
 def run_exam(exam: ExamSession, console: Console, source: AnswerSource) -> ExamReport:
     """Ask until every question is answered, time runs out or the learner stops; then finish the exam."""
     warned: set[str] = set()
+    exam.core.on_busy = busy_notice(console)
     try:
         while (variant := exam.next_variant()) is not None:
             left = exam.seconds_left()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.panel import Panel
@@ -75,3 +77,15 @@ def render_solution(console: Console, variant: Variant, result: Result | None = 
             console.print(literal(f"  {number}. {step}"))
     if question.explanation:
         console.print(Markdown(printable(question.explanation.strip())))
+
+
+def busy_notice(console: Console) -> Callable[[float], None]:
+    """What a session calls while an answer waits for a database another dlquiz keeps locked."""
+
+    def notice(waited: float) -> None:
+        console.print(
+            Text(f"the progress database is busy (another dlquiz writing?); still saving your answer ({waited:g} s)",
+                 style="yellow")
+        )
+
+    return notice
