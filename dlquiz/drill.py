@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from fsrs import State
 
@@ -62,13 +62,17 @@ class DrillSession:
         cram: bool = False,
         limit: int | None = None,
         new: int | None = None,
+        tz: tzinfo = timezone.utc,
     ) -> DrillSession:
-        """Queue the questions for this session; ``new`` overrides today's new-question limit."""
+        """Queue the questions for this session; ``new`` overrides today's new-question limit.
+
+        ``tz`` is the learner's zone: the daily limits count from its midnight.
+        """
         now = clock()
         if cram:
             queue = cram_queue_for(store, questions, now, seed=seed, limit=limit)
         else:
-            queue = queue_for(store, questions, now, seed=seed, new_per_day=new)
+            queue = queue_for(store, questions, now, seed=seed, tz=tz, new_per_day=new)
         order = queue.ids[:limit] if limit is not None else queue.ids
         core = Session(store, {q.id: q for q in questions}, order, clock, seed, "cram" if cram else "drill")
         return cls(core, queue)

@@ -95,3 +95,22 @@ def test_a_template_whose_solver_fails_is_skipped_with_a_warning_and_the_summary
     assert done.returncode == 0, out
     assert "skipped s-bad" in out and "Traceback" not in out
     assert "answered" in out
+
+
+def test_daily_limits_and_printed_times_follow_the_learners_zone(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from dlquiz.ui.drill import next_due_text
+
+    new_york = ZoneInfo("America/New_York")
+    questions, clock = load(tmp_path), Clock()
+    clock.now = datetime(2026, 5, 3, 20, 0, tzinfo=timezone.utc)  # 16:00 in New York, May 3
+    with Store.open(tmp_path / "p.db") as store:
+        first = DrillSession.start(store, questions, clock, 1, new=1, tz=new_york)
+        v = first.next_variant()
+        first.answer(v, str(v.answer), duration_ms=60_000)
+        clock.now = datetime(2026, 5, 4, 3, 0, tzinfo=timezone.utc)  # a new UTC day, still May 3 in New York
+        assert DrillSession.start(store, questions, clock, 2, new=1, tz=new_york).queue.new == ()
+        assert len(DrillSession.start(store, questions, clock, 2, new=1).queue.new) == 1  # UTC: a new day
+    due = datetime(2026, 5, 4, 3, 30, tzinfo=timezone.utc)
+    assert next_due_text(due, due - timedelta(minutes=5), new_york).endswith("(2026-05-03 23:30 America/New_York).")

@@ -42,8 +42,10 @@ def drill(
 
     from rich.console import Console
 
+    from dlquiz.days import learner_zone
     from dlquiz.drill import DrillSession
     from dlquiz.errors import DlquizError
+    from dlquiz.settings import TIMEZONE
     from dlquiz.store import Store
     from dlquiz.ui.drill import nothing_to_ask_lines, render_summary, run_drill
     from dlquiz.ui.terminal import Terminal
@@ -57,12 +59,13 @@ def drill(
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     try:
         with Store.open() as store:
-            session = DrillSession.start(store, questions, clock, seed, cram=cram, limit=limit, new=new)
+            tz = learner_zone(store.get_setting(TIMEZONE))  # days and printed times are the learner's
+            session = DrillSession.start(store, questions, clock, seed, cram=cram, limit=limit, new=new, tz=tz)
             if not session.total:
-                for line in nothing_to_ask_lines(session.queue, clock()):
+                for line in nothing_to_ask_lines(session.queue, clock(), tz):
                     console.print(line)
                 return
             summary = run_drill(session, console, Terminal())
-            render_summary(console, summary, clock())
+            render_summary(console, summary, clock(), tz)
     except DlquizError as error:
         fail(str(error))

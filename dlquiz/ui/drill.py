@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dlquiz.days import zone_name
 from dlquiz.drill import DrillSession, Summary
 from dlquiz.errors import AnswerFormatError
 from dlquiz.schedule import Queue
@@ -135,7 +136,7 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: Te
         console.print(Text(f"press Enter, 1–4 or one of: {', '.join(AFTER_KEYS)}", style="yellow"))
 
 
-def render_summary(console: Console, summary: Summary, now: datetime) -> None:
+def render_summary(console: Console, summary: Summary, now: datetime, tz: tzinfo = timezone.utc) -> None:
     if summary.answered:
         table = Table(title=f"{summary.answered} answered, {summary.right} right")
         table.add_column("topic")
@@ -152,10 +153,10 @@ def render_summary(console: Console, summary: Summary, now: datetime) -> None:
     if summary.due_now:
         console.print(f"{summary.due_now} question(s) are due now: run dlquiz drill again.")
     else:
-        console.print(next_due_text(summary.next_due, now))
+        console.print(next_due_text(summary.next_due, now, tz))
 
 
-def nothing_to_ask_lines(queue: Queue, now: datetime) -> list[str]:
+def nothing_to_ask_lines(queue: Queue, now: datetime, tz: tzinfo = timezone.utc) -> list[str]:
     """Why a drill has nothing to ask, and what would change it."""
     lines = []
     if queue.held_back:
@@ -170,18 +171,20 @@ def nothing_to_ask_lines(queue: Queue, now: datetime) -> list[str]:
     else:
         lines.append(f"no new questions are left for today ({queue.unseen} unseen); raise it with: dlquiz drill --new N")
     if not queue.held_back:
-        lines.append(next_due_text(queue.next_due, now))
+        lines.append(next_due_text(queue.next_due, now, tz))
     lines.append("practise ahead of schedule with: dlquiz drill --cram")
     return lines
 
 
-def next_due_text(next_due: datetime | None, now: datetime) -> str:
+def next_due_text(next_due: datetime | None, now: datetime, tz: tzinfo = timezone.utc) -> str:
+    """When to come back, in the learner's local time."""
     if next_due is None:
         return "nothing scheduled yet."
-    return f"next question due {humanize_delta(next_due - now)} ({next_due.strftime('%Y-%m-%d %H:%M')} UTC)."
+    local = next_due.astimezone(tz)
+    return f"next question due {humanize_delta(next_due - now)} ({local.strftime('%Y-%m-%d %H:%M')} {zone_name(tz)})."
 
 
-def humanize_delta(delta) -> str:
+def humanize_delta(delta: timedelta) -> str:
     seconds = max(0, int(delta.total_seconds()))
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
