@@ -59,7 +59,7 @@ def _grade_choice(variant: Variant, text: str) -> Result:
     if variant.multi and not correct:
         missing = [LETTERS[i] for i in variant.answer if i not in chosen]
         extra = [LETTERS[i] for i in chosen if i not in variant.answer]
-        parts = ([f"missing: {', '.join(missing)}"] if missing else []) + ([f"not right: {', '.join(extra)}"] if extra else [])
+        parts = [f"{label}: {', '.join(letters)}" for label, letters in (("missing", missing), ("not right", extra)) if letters]
         feedback.insert(0, "; ".join(parts))
     diagnosis = None
     if not correct and variant.number_answer is not None:  # a numeric question shown as choices

@@ -114,3 +114,24 @@ def test_daily_limits_and_printed_times_follow_the_learners_zone(tmp_path):
         assert len(DrillSession.start(store, questions, clock, 2, new=1).queue.new) == 1  # UTC: a new day
     due = datetime(2026, 5, 4, 3, 30, tzinfo=timezone.utc)
     assert next_due_text(due, due - timedelta(minutes=5), new_york).endswith("(2026-05-03 23:30 America/New_York).")
+
+
+def test_the_review_limit_is_named_when_it_holds_due_questions_back_and_cram_is_not_called_due(tmp_path):
+    from dlquiz.schedule import Limits, build_queue, scheduler_for
+    from dlquiz.ui.drill import _header
+
+    questions, clock = load(tmp_path), Clock()
+    with Store.open(tmp_path / "p.db") as store:
+        for q in questions:
+            one = DrillSession.start(store, [q], clock, 1)
+            v = one.next_variant()
+            one.answer(v, str(v.answer), duration_ms=5000)
+        clock.now += timedelta(days=60)
+        queue = build_queue(questions, store.cards(), clock(), scheduler_for(store), limits=Limits(reviews_per_day=0))
+        lines = nothing_to_ask_lines(queue, clock())
+        assert lines[0].startswith("2 due question(s) are held back by today's review limit")
+        assert "dlquiz config reviews_per_day N" in lines[0]
+        clock.now -= timedelta(days=59)  # nothing due: cram practises ahead
+        cram = DrillSession.start(store, questions, clock, 1, cram=True)
+        v = cram.next_variant()
+        assert "due" not in _header(cram, v) and "cram" in _header(cram, v)

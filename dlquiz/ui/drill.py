@@ -80,7 +80,9 @@ def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tupl
     text = terminal.line("your answer (optional, Enter to reveal): ")
     render_solution(console, variant)
     while True:
-        key = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ", discard_typeahead=True)
+        key = terminal.key(
+            "rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ", discard_typeahead=True
+        )
         if key == "":
             return text, 3  # Enter means Good, in a terminal as from a pipe
         if key in ("1", "2", "3", "4"):
@@ -169,7 +171,9 @@ def nothing_to_ask_lines(queue: Queue, now: datetime, tz: tzinfo = timezone.utc)
     if queue.unseen == 0:
         lines.append("there are no new questions in this selection.")
     else:
-        lines.append(f"no new questions are left for today ({queue.unseen} unseen); raise it with: dlquiz drill --new N")
+        lines.append(
+            f"no new questions are left for today ({queue.unseen} unseen); raise it with: dlquiz drill --new N"
+        )
     if not queue.held_back:
         lines.append(next_due_text(queue.next_due, now, tz))
     lines.append("practise ahead of schedule with: dlquiz drill --cram")

@@ -44,7 +44,8 @@ def render_variant(console: Console, variant: Variant, header: str = "", hint: b
     question = variant.question
     parts: list = [literal(variant.prompt, style="bold")]
     if isinstance(question, CodeQuestion):
-        parts.append(Syntax(printable(question.code.rstrip("\n")), question.language, theme="ansi_dark", line_numbers=False, word_wrap=True))
+        code = printable(question.code.rstrip("\n"))
+        parts.append(Syntax(code, question.language, theme="ansi_dark", line_numbers=False, word_wrap=True))
     if variant.kind == "choice":
         parts.append(literal("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))))
     title = header or f"{question.topic} · {question.type}"
