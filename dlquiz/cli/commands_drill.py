@@ -26,10 +26,13 @@ def drill(
 ) -> None:
     """Drill what you are about to forget: due questions first, then new ones.
 
-    Every answer is saved the moment it is graded. Keys after an answer:
-    Enter next, 1–4 change the rating (Again/Hard/Good/Easy), u undo, q quit.
-    Ctrl-C or Ctrl-D stop at any prompt with a summary. From a pipe, one answer
-    is read per line.
+    Every answer is saved the moment it is graded. Whatever you type at an
+    answer prompt is an answer; Enter alone means "I don't know" (rated
+    Again). Keys after an answer: Enter next, 1–4 change the rating
+    (Again/Hard/Good/Easy), u undo, q quit. Ctrl-C or Ctrl-D stop at any
+    prompt with a summary. Questions you miss come back in the same session
+    once their learning step has passed. From a pipe, one answer is read per
+    line (a recall question: your answer, then the rating).
 
     Examples:
 
