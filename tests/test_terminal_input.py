@@ -193,3 +193,10 @@ def test_refusals_read_as_one_clean_sentence():
     assert unreadable(AnswerFormatError("expected 4 numbers, got 3", "4 numbers, e.g. 1 2 3 4")) == (
         "expected 4 numbers, got 3 (e.g. 1 2 3 4); try again."
     )
+
+
+def test_a_control_character_in_a_bank_is_one_clean_line(tmp_path):
+    (tmp_path / "bank.yaml").write_text('- {id: a, type: recall, prompt: "x\x07", answer: y}\n', encoding="utf-8")
+    done = run_dlquiz("check", str(tmp_path / "bank.yaml"))
+    error = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if "U+0007" in line]
+    assert error and "bank.yaml:1: character U+0007 is not allowed" in error[0] and "\\n" not in error[0], done
