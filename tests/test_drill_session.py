@@ -12,7 +12,6 @@ from dlquiz.drill import DrillSession
 from dlquiz.loader import load_paths
 from dlquiz.schedule import Rating
 from dlquiz.store import Store
-from dlquiz.ui.drill import nothing_to_ask_lines
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
 
@@ -56,6 +55,8 @@ def test_a_wrong_answer_comes_back_in_the_same_session_after_its_step(tmp_path):
 
 
 def test_summary_counts_questions_already_due_and_the_empty_screen_says_why(tmp_path):
+    from dlquiz.ui.drill import nothing_to_ask_lines
+
     questions, clock = load(tmp_path), Clock()
     with Store.open(tmp_path / "p.db") as store:
         drill = DrillSession.start(store, questions, clock, 1, limit=1)
@@ -118,7 +119,7 @@ def test_daily_limits_and_printed_times_follow_the_learners_zone(tmp_path):
 
 def test_the_review_limit_is_named_when_it_holds_due_questions_back_and_cram_is_not_called_due(tmp_path):
     from dlquiz.schedule import Limits, build_queue, scheduler_for
-    from dlquiz.ui.drill import _header
+    from dlquiz.ui.drill import _header, nothing_to_ask_lines
 
     questions, clock = load(tmp_path), Clock()
     with Store.open(tmp_path / "p.db") as store:
