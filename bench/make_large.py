@@ -2,6 +2,7 @@
 
     python bench/make_large.py banks OUT_DIR --questions 10000 --files 20
     python bench/make_large.py history DB_PATH --reviews 1000000 --questions 10000
+    python bench/make_large.py history DB_PATH --reviews 10000 --bundled
 
 Banks repeat the bundled questions under new ids (every type, templates
 included), so they load and check like real ones. A history is written
@@ -50,8 +51,17 @@ def make_banks(out: Path, questions: int, files: int) -> None:
     print(f"{questions} questions in {files} files under {out}")
 
 
-def make_history(db_path: Path, reviews: int, questions: int, seed: int = 0) -> None:
+def bundled_ids() -> list[str]:
+    from dlquiz.loader import load_banks
+
+    return [q.id for q in load_banks().questions]
+
+
+def make_history(db_path: Path, reviews: int, questions: int, seed: int = 0, ids: list[str] | None = None) -> None:
     from dlquiz.store import Store, iso_utc
+
+    ids = ids or [question_id(i) for i in range(questions)]
+    questions = len(ids)
 
     Store.open(db_path).close()  # creates the schema through the store's own migrations
     rng = random.Random(seed)
@@ -60,7 +70,7 @@ def make_history(db_path: Path, reviews: int, questions: int, seed: int = 0) -> 
     with db:
         rows = []
         for n in range(reviews):
-            qid = question_id(rng.randrange(questions))
+            qid = ids[rng.randrange(questions)]
             when = start + timedelta(seconds=int(n * 365 * 86400 / reviews))
             correct = rng.random() < 0.8
             rows.append((
@@ -75,7 +85,7 @@ def make_history(db_path: Path, reviews: int, questions: int, seed: int = 0) -> 
         db.executemany(
             "INSERT OR REPLACE INTO cards (question_id, card_id, state, step, stability, difficulty, due, last_review)"
             " VALUES (?, ?, 2, NULL, 30.0, 5.0, ?, ?)",
-            [(question_id(i), i + 1, iso_utc(due + timedelta(minutes=i)), iso_utc(due - timedelta(days=30)))
+            [(ids[i], i + 1, iso_utc(due + timedelta(minutes=i)), iso_utc(due - timedelta(days=30)))
              for i in range(questions)],
         )
     db.close()
@@ -101,11 +111,12 @@ def main() -> int:
     history.add_argument("db", type=Path)
     history.add_argument("--reviews", type=int, default=1_000_000)
     history.add_argument("--questions", type=int, default=10_000)
+    history.add_argument("--bundled", action="store_true", help="Review the bundled questions instead of bench ids.")
     args = parser.parse_args()
     if args.what == "banks":
         make_banks(args.out, args.questions, args.files)
     else:
-        make_history(args.db, args.reviews, args.questions)
+        make_history(args.db, args.reviews, args.questions, ids=bundled_ids() if args.bundled else None)
     return 0
 
 

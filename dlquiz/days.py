@@ -20,7 +20,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dlquiz.errors import DlquizError
 
 __all__ = [
-    "day_ranges", "day_start", "learner_zone", "local_date", "start_of_day", "system_zone", "zone_name", "zone_named",
+    "day_ranges",
+    "day_start",
+    "learner_zone",
+    "local_date",
+    "start_of_day",
+    "system_zone",
+    "zone_name",
+    "zone_named",
 ]
 
 

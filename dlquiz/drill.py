@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from fsrs import State
 
 from dlquiz.figures import is_right
+from dlquiz.modes import Mode
 from dlquiz.question import Question
 from dlquiz.schedule import Queue, cram_queue_for, queue_for, rating_for
 from dlquiz.session import Answer, Clock, Session
@@ -80,7 +81,7 @@ class DrillSession:
     # progress --------------------------------------------------------------
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> Mode:
         return self.core.mode
 
     @property

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from dlquiz.grading import Result
 from dlquiz.question import Question
@@ -26,9 +27,22 @@ from dlquiz.store import Exam, Review, Store
 from dlquiz.variants import Variant
 
 __all__ = [
-    "EXAM_TYPES", "SECONDS_PER_TYPE", "DEFAULT_COUNT", "TimeUp", "draw_exam_set", "default_time_limit",
-    "ExamPlan", "plan_exam", "ExamSession", "format_duration", "Outcome", "Tally", "ExamReport",
-    "HistoryRow", "exam_history",
+    "EXAM_TYPES",
+    "Ending",
+    "SECONDS_PER_TYPE",
+    "DEFAULT_COUNT",
+    "TimeUp",
+    "draw_exam_set",
+    "default_time_limit",
+    "ExamPlan",
+    "plan_exam",
+    "ExamSession",
+    "format_duration",
+    "Outcome",
+    "Tally",
+    "ExamReport",
+    "HistoryRow",
+    "exam_history",
 ]
 
 # Recall questions are self-rated: they have no right answer to score, so
@@ -37,6 +51,8 @@ EXAM_TYPES = ("mcq", "numeric", "code_output")
 # Time allowed per question when --minutes is not given.
 SECONDS_PER_TYPE: dict[str, int] = {"mcq": 60, "numeric": 180, "code_output": 120}
 DEFAULT_COUNT = 10
+# How an exam ended: every question answered, the deadline passed, or the learner ended it.
+Ending = Literal["complete", "time", "stopped"]
 
 
 class TimeUp(Exception):
@@ -86,7 +102,11 @@ class ExamPlan:
 
 
 def plan_exam(
-    questions: Sequence[Question], seed: int, *, count: int = DEFAULT_COUNT, timed: bool = False,
+    questions: Sequence[Question],
+    seed: int,
+    *,
+    count: int = DEFAULT_COUNT,
+    timed: bool = False,
     time_limit_s: int | None = None,
 ) -> ExamPlan:
     """The set for these (already filtered) questions; recall questions are left out.
@@ -137,7 +157,7 @@ class ExamReport:
     started_at: datetime
     finished_at: datetime
     time_limit_s: int | None
-    ending: str  # "complete", "time" (the deadline passed) or "stopped" (the learner ended it)
+    ending: Ending
 
     @property
     def total(self) -> int:
@@ -187,7 +207,7 @@ class ExamSession:
         self.exam = exam
         self.variants = tuple(variants)
         self._number = {v.question.id: i + 1 for i, v in enumerate(self.variants)}
-        self._ending: str | None = None
+        self._ending: Ending | None = None
         self._skipped: set[str] = set()
         self._report: ExamReport | None = None
 
@@ -270,7 +290,7 @@ class ExamSession:
         if self._report is not None:
             return self._report
         now = self.core.clock()
-        ending = self._ending or ("time" if self.expired else "complete")
+        ending: Ending = self._ending or ("time" if self.expired else "complete")
         if ending == "complete" and self.core.left:
             ending = "stopped"
         answers = {a.variant.question.id: a for a in self.core.answers}

@@ -172,7 +172,11 @@ _UNPARSED: Any = ast.Pass()
 
 
 def _unparsed(text: str, names: frozenset[str]) -> Expr:
-    return Expr(text=text, names=names, _tree=_UNPARSED)
+    # Filled in directly: the frozen dataclass __init__ (one object.__setattr__ per field)
+    # is a visible part of loading 10,000 cached questions.
+    expr = object.__new__(Expr)
+    expr.__dict__.update(text=text, names=names, _tree=_UNPARSED, _constant=None)
+    return expr
 
 
 def compile_expr(source: str | int | float | bool | list[Any] | Expr) -> Expr:

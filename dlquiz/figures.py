@@ -28,10 +28,27 @@ if TYPE_CHECKING:
     from dlquiz.store import Exam, Store
 
 __all__ = [
-    "WINDOW_DAYS", "MATURE_DAYS", "HEATMAP_WEEKS", "WEAKEST",
-    "is_right", "Tally", "combined", "tally_by", "TopicFigures", "per_topic", "retrievabilities",
-    "card_counts", "due_counts", "forecast", "per_day", "heatmap_range", "streaks", "weakest", "exam_rows",
-    "Stats", "gather",
+    "WINDOW_DAYS",
+    "MATURE_DAYS",
+    "HEATMAP_WEEKS",
+    "WEAKEST",
+    "is_right",
+    "Tally",
+    "combined",
+    "tally_by",
+    "TopicFigures",
+    "per_topic",
+    "retrievabilities",
+    "card_counts",
+    "due_counts",
+    "forecast",
+    "per_day",
+    "heatmap_range",
+    "streaks",
+    "weakest",
+    "exam_rows",
+    "Stats",
+    "gather",
 ]
 
 WINDOW_DAYS = 30  # accuracy and true retention look at the last 30 local days, today included
@@ -254,8 +271,15 @@ def exam_rows(exams: Iterable[Exam], topic_of: Mapping[str, str], tz: tzinfo) ->
             continue
         used = int((exam.finished_at - exam.started_at).total_seconds()) if exam.finished_at else None
         rows.append(
-            ExamRow(exam.started_at, local_date(exam.started_at, tz), tuple(topics), len(exam.question_ids),
-                    exam.score, used, exam.time_limit_s)
+            ExamRow(
+                exam.started_at,
+                local_date(exam.started_at, tz),
+                tuple(topics),
+                len(exam.question_ids),
+                exam.score,
+                used,
+                exam.time_limit_s,
+            )
         )
     return sorted(rows, key=lambda r: r.started_at, reverse=True)
 
@@ -305,12 +329,19 @@ class Stats:
             "streak": {"current": self.current_streak, "longest": self.longest_streak},
             "first_review": self.first_review.isoformat() if self.first_review else None,
             "accuracy_30d": {
-                "answered": self.recent.answered, "right": self.recent.right, "accuracy": ratio(self.recent.accuracy),
+                "answered": self.recent.answered,
+                "right": self.recent.right,
+                "accuracy": ratio(self.recent.accuracy),
             },
             "topics": [
                 {
-                    "topic": t.topic, "seen": t.seen, "total": t.total, "answered_30d": t.answered,
-                    "right_30d": t.right, "accuracy_30d": ratio(t.accuracy), "mastery": ratio(t.mastery),
+                    "topic": t.topic,
+                    "seen": t.seen,
+                    "total": t.total,
+                    "answered_30d": t.answered,
+                    "right_30d": t.right,
+                    "accuracy_30d": ratio(t.accuracy),
+                    "mastery": ratio(t.mastery),
                 }
                 for t in self.topics
             ],
@@ -326,8 +357,12 @@ class Stats:
             ],
             "exams": [
                 {
-                    "started_at": e.started_at.isoformat(), "date": e.day.isoformat(), "topics": list(e.topics),
-                    "questions": e.questions, "score": ratio(e.score), "seconds_used": e.seconds_used,
+                    "started_at": e.started_at.isoformat(),
+                    "date": e.day.isoformat(),
+                    "topics": list(e.topics),
+                    "questions": e.questions,
+                    "score": ratio(e.score),
+                    "seconds_used": e.seconds_used,
                     "time_limit_s": e.time_limit_s,
                 }
                 for e in self.exams
@@ -371,7 +406,7 @@ def gather(
     else:
         active_flags = store.reviews_in_ranges([(lo, hi) for _, lo, hi in history], topic_of, any_only=True)
         counts = store.reviews_in_ranges([(lo, hi) for _, lo, hi in calendar], topic_of)
-    current, longest = streaks({d for (d, _, _), n in zip(history, active_flags) if n}, today)
+    current, longest = streaks({d for (d, _, _), n in zip(history, active_flags, strict=True) if n}, today)
 
     return Stats(
         now=now,
@@ -381,7 +416,7 @@ def gather(
         counts=card_counts(cards, topic_of),
         due=due_counts(cards.values(), now, tz),
         forecast=forecast(cards.values(), now, tz, days),
-        heatmap=[(d, n) for (d, _, _), n in zip(calendar, counts)],
+        heatmap=[(d, n) for (d, _, _), n in zip(calendar, counts, strict=True)],
         current_streak=current,
         longest_streak=longest,
         first_review=first_review,

@@ -10,13 +10,13 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from dlquiz.bankformat import bank_entries, parse_question, suggest
+from dlquiz.bankcache import gc_paused, load_file
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.paths import bundled_banks_dir
 from dlquiz.question import Question
-from dlquiz.yamlfile import load_yaml
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -34,6 +34,8 @@ class Bank:
     def get(self, qid: str) -> Question:
         found = self.by_id.get(qid)
         if found is None:
+            from dlquiz.bankformat import suggest
+
             raise DlquizError(f"no question with id '{qid}'{suggest(qid, list(self.by_id))}")
         return found
 
@@ -68,29 +70,42 @@ def load_paths(paths: Sequence[Path]) -> Bank:
     files, errors = find_bank_files(paths)
     bank = Bank(errors=errors)
     first_seen: dict[str, Question] = {}
-    for path in files:
-        display = display_path(path)
-        bank.files.append(display)
-        try:
-            defaults, entries = bank_entries(load_yaml(path, display), display)
-        except BankError as error:
-            bank.errors.append(error)
-            continue
-        for raw in entries:
-            try:
-                question = parse_question(raw, display, defaults, default_topic=path.stem)
-            except BankError as error:
-                bank.errors.append(error)
-                continue
-            if question.id in first_seen:
-                other = first_seen[question.id]
-                bank.errors.append(
-                    BankError(f"duplicate id (first at {other.where})", display, question.line, question.id)
-                )
-                continue
-            first_seen[question.id] = question
-            bank.questions.append(question)
+    with gc_paused():
+        for path in files:
+            display = display_path(path)
+            bank.files.append(display)
+            questions, file_errors = load_file(path, display, partial(parse_file, path, display))
+            bank.errors.extend(file_errors)
+            for question in questions:
+                if question.id in first_seen:
+                    other = first_seen[question.id]
+                    bank.errors.append(
+                        BankError(f"duplicate id (first at {other.where})", display, question.line, question.id)
+                    )
+                    continue
+                first_seen[question.id] = question
+                bank.questions.append(question)
     return bank
+
+
+def parse_file(path: Path, display: str) -> tuple[list[Question], list[BankError]]:
+    """The questions of one bank file and the errors of those that are broken."""
+    # Imported here: with every file cached, neither YAML nor the solvers load at all.
+    from dlquiz.bankformat import bank_entries, parse_question
+    from dlquiz.yamlfile import load_yaml
+
+    try:
+        defaults, entries = bank_entries(load_yaml(path, display), display)
+    except BankError as error:
+        return [], [error]
+    questions: list[Question] = []
+    errors: list[BankError] = []
+    for raw in entries:
+        try:
+            questions.append(parse_question(raw, display, defaults, default_topic=path.stem))
+        except BankError as error:
+            errors.append(error)
+    return questions, errors
 
 
 def load_banks(extra_paths: Sequence[Path] = (), include_bundled: bool = True) -> Bank:

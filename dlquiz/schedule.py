@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import replace, dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone, tzinfo
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -71,13 +71,26 @@ SELF_RATED_TYPES = frozenset({"recall"})
 
 
 class QuestionLike(Protocol):
-    """What scheduling needs from a bank question (``dlquiz.bank.Question`` fits)."""
+    """What scheduling needs from a bank question (``dlquiz.question.Question`` fits).
 
-    id: str
-    topic: str
-    tags: Sequence[str]
-    type: str
-    difficulty: int
+    Read-only properties, not plain attributes: a frozen dataclass cannot be
+    assigned to, so a protocol with settable attributes would not fit it.
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def difficulty(self) -> int: ...
+
+
+# Whatever kind of question goes in comes back out of the filters.
+Q = TypeVar("Q", bound=QuestionLike)
 
 
 # --- the scheduler -----------------------------------------------------------
@@ -219,13 +232,13 @@ def exam_rating(correct: bool) -> Rating:
 
 
 def filter_questions(
-    questions: Iterable[QuestionLike],
+    questions: Iterable[Q],
     *,
     topics: Collection[str] = (),
     tags: Collection[str] = (),
     types: Collection[str] = (),
     difficulties: Collection[int] = (),
-) -> list[QuestionLike]:
+) -> list[Q]:
     """The questions that pass every given filter; an empty filter lets all through.
 
     Within one filter the values are alternatives (topic A or B); a question

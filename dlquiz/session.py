@@ -17,10 +17,11 @@ from typing import TypeVar
 
 from fsrs import Card
 
+from dlquiz.errors import StoreBusy, StoreError
 from dlquiz.grading import Result, expected_text, grade
+from dlquiz.modes import Mode
 from dlquiz.question import Question
 from dlquiz.schedule import review_card, scheduler_for, undo_review
-from dlquiz.errors import StoreBusy, StoreError
 from dlquiz.store import BUSY_TIMEOUT_S, Review, Store
 from dlquiz.variants import Variant, VariantError, instantiate
 
@@ -60,7 +61,7 @@ class Session:
         order: Sequence[str],
         clock: Clock,
         seed: int,
-        mode: str = "drill",
+        mode: Mode = "drill",
         exam_id: int | None = None,
     ) -> None:
         self.store = store
@@ -195,8 +196,12 @@ class Session:
         if self.mode == "cram":
             return None
         return review_card(
-            self.scheduler, self.store.card(review.question_id), review.question_id,
-            review.rating, review.reviewed_at, review.duration_ms,
+            self.scheduler,
+            self.store.card(review.question_id),
+            review.question_id,
+            review.rating,
+            review.reviewed_at,
+            review.duration_ms,
         )
 
     def rerate_last(self, rating: int) -> Answer:

@@ -690,6 +690,11 @@ class Store:
         sql += " ORDER BY reviewed_at, uid"
         return list(self._readable("review row", self.db.execute(sql, args), _review_from_row))
 
+    def iter_reviews(self) -> Iterator[Review]:
+        """The whole review log, oldest first, one row at a time: an export of a long log stays small."""
+        rows = self.db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, uid")
+        yield from self._readable("review row", rows, _review_from_row)
+
     def review_uids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT uid FROM reviews")}
 
@@ -717,10 +722,12 @@ class Store:
 
     def count_new_since(self, since: datetime) -> int:
         """Questions introduced at or after ``since``: their first non-cram review is that late."""
+        # Today's reviews (time index) without an earlier one (question index): never the whole log.
         return self.db.execute(
-            "SELECT COUNT(*) FROM (SELECT question_id FROM reviews WHERE mode != 'cram' "
-            "GROUP BY question_id HAVING MIN(reviewed_at) >= ?)",
-            (iso_utc(since),),
+            "SELECT COUNT(DISTINCT r.question_id) FROM reviews r WHERE r.reviewed_at >= ? AND r.mode != 'cram'"
+            " AND NOT EXISTS (SELECT 1 FROM reviews f WHERE f.question_id = r.question_id"
+            " AND f.mode != 'cram' AND f.reviewed_at < ?)",
+            (iso_utc(since), iso_utc(since)),
         ).fetchone()[0]
 
     # aggregates for figures --------------------------------------------------

@@ -46,5 +46,5 @@ def matches(given: Any, answer: Any, tolerance: Tolerance | None) -> bool:
     if isinstance(given, list) != isinstance(answer, list):
         return False
     if isinstance(answer, list):
-        return len(given) == len(answer) and all(matches(g, a, tolerance) for g, a in zip(given, answer))
+        return len(given) == len(answer) and all(matches(g, a, tolerance) for g, a in zip(given, answer, strict=True))
     return close(float(given), answer, tolerance)

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from dlquiz import __version__
 from dlquiz.errors import StoreError
 from dlquiz.figures import per_topic, retrievabilities, tally_by
+from dlquiz.jsonstream import JsonStream
 from dlquiz.schedule import rebuild_card, scheduler_for
 from dlquiz.settings import SETTINGS
 from dlquiz.store import MODES, Exam, Review, Store, card_to_dict, iso_utc, parse_utc
@@ -34,9 +36,11 @@ __all__ = [
     "Progress",
     "ImportResult",
     "export_progress",
+    "write_progress",
     "read_progress",
     "parse_progress",
     "import_progress",
+    "import_file",
 ]
 
 # Version of the JSON layout (not of the database schema). Bump it when an
@@ -83,6 +87,16 @@ def _summary(store: Store, topics: Mapping[str, str], now: datetime) -> dict[str
     }
 
 
+def _head(store: Store, now: datetime) -> dict[str, Any]:
+    return {
+        "schema_version": FORMAT_VERSION,
+        "exported_at": iso_utc(now),
+        "dlquiz_version": __version__,
+        "settings": store.settings(),
+        "cards": {qid: card_to_dict(card) for qid, card in store.cards().items()},
+    }
+
+
 def export_progress(store: Store, topics: Mapping[str, str], now: datetime) -> dict[str, Any]:
     """Everything in ``store`` as a JSON-ready dict.
 
@@ -93,15 +107,43 @@ def export_progress(store: Store, topics: Mapping[str, str], now: datetime) -> d
     exams = store.exams()
     exam_uids = {e.id: e.uid for e in exams if e.id is not None}
     return {
-        "schema_version": FORMAT_VERSION,
-        "exported_at": iso_utc(now),
-        "dlquiz_version": __version__,
-        "settings": store.settings(),
-        "cards": {qid: card_to_dict(card) for qid, card in store.cards().items()},
-        "reviews": [_review_out(r, exam_uids) for r in store.reviews()],
+        **_head(store, now),
+        "reviews": [_review_out(r, exam_uids) for r in store.iter_reviews()],
         "exams": [_exam_out(e) for e in exams],
         "summary": _summary(store, topics, now),
     }
+
+
+def write_progress(store: Store, topics: Mapping[str, str], now: datetime, out: TextIO) -> None:
+    """Write :func:`export_progress`'s dict as ``json.dumps(..., indent=2)`` would, one review at a time.
+
+    A log of a million reviews never sits in memory whole, neither as records nor as text.
+    """
+    exams = store.exams()
+    exam_uids = {e.id: e.uid for e in exams if e.id is not None}
+    out.write("{")
+    for key, value in _head(store, now).items():
+        out.write(f"\n  {json.dumps(key)}: {_indented(value, 2)},")
+    out.write('\n  "reviews": [')
+    separator = "\n    "
+    for review in store.iter_reviews():
+        out.write(separator + _indented(_review_out(review, exam_uids), 4))
+        separator = ",\n    "
+    out.write("]," if separator == "\n    " else "\n  ],")
+    out.write(f'\n  "exams": {_indented([_exam_out(e) for e in exams], 2)},')
+    out.write(f'\n  "summary": {_indented(_summary(store, topics, now), 2)}\n}}')
+
+
+def _indented(value: Any, level: int) -> str:
+    """``json.dumps(value, indent=2)`` placed at ``level`` spaces of indentation."""
+    if isinstance(value, dict) and value and not any(isinstance(v, (dict, list)) for v in value.values()):
+        # A flat object (every review): json's C encoder does the work when the layout is
+        # given as the item separator, where indent= would switch to the pure-Python encoder.
+        inner = " " * (level + 2)
+        body = json.dumps(value, ensure_ascii=False, separators=(",\n" + inner, ": "))
+        return "{\n" + inner + body[1:-1] + "\n" + " " * level + "}"
+    # JSON strings escape their newlines, so every newline here is layout.
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * level)
 
 
 # --- validation --------------------------------------------------------------
@@ -116,7 +158,7 @@ class Progress:
     exams: list[Exam]
 
 
-# An import file is read whole; past this size it is refused before reading.
+# Past this size an import file is refused before reading.
 MAX_IMPORT_BYTES = 1 << 30
 # Integers beyond SQLite's 64-bit range cannot be stored.
 _MAX_INT = 2**63 - 1
@@ -258,12 +300,8 @@ def _parse_review(raw: Any, where: str, now: datetime) -> tuple[Review, str | No
     return review, exam_uid
 
 
-def parse_progress(data: Any, now: datetime | None = None) -> Progress:
-    """Validate a decoded export file; raise ``StoreError`` naming the first problem.
-
-    ``now`` (default: the clock) bounds the dates: no review or exam from the future.
-    """
-    now = now or datetime.now(timezone.utc)
+def _check_head(data: Any, now: datetime) -> tuple[dict[str, Any], list[Exam]]:
+    """Everything of a decoded export but its reviews, in the order problems are reported."""
     if not isinstance(data, dict) or "schema_version" not in data:
         raise StoreError("not a dlquiz progress export (no schema_version)")
     version = data["schema_version"]
@@ -292,48 +330,109 @@ def parse_progress(data: Any, now: datetime | None = None) -> Progress:
         if exam.uid in exam_uids:
             raise _bad(f"exams[{i}].uid", f"duplicate of exams[{exam_uids[exam.uid]}]")
         exam_uids[exam.uid] = i
-
-    reviews = [_parse_review(raw, f"reviews[{i}]", now) for i, raw in enumerate(_list(data["reviews"], "reviews"))]
-    seen: dict[str, int] = {}
-    for i, (review, exam_uid) in enumerate(reviews):
-        if review.uid in seen:
-            raise _bad(f"reviews[{i}].uid", f"duplicate of reviews[{seen[review.uid]}]")
-        seen[review.uid] = i
-        if exam_uid is not None and exam_uid not in exam_uids:
-            raise _bad(f"reviews[{i}].exam_uid", f"no exam with uid {exam_uid!r} in exams")
-
+    _list(data["reviews"], "reviews")
     if "summary" in data:
         _object(data["summary"], "summary")
-    return Progress(settings=dict(settings), reviews=reviews, exams=exams)
+    return dict(settings), exams
 
 
-def read_progress(path: Path) -> Progress:
-    """Read and validate an export file; errors start with the file name."""
+class _ReviewChecks:
+    """The checks across reviews (unique uids, known exams), fed one review at a time.
+
+    Problems are kept, not raised, so that they can be reported in the order a
+    whole-file validation reports them: any field error first, then the first
+    duplicate or unknown exam by position.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.field_error: StoreError | None = None
+        self.link_error: tuple[int, StoreError] | None = None
+        self.exam_refs: list[tuple[int, str]] = []
+
+    def add(self, i: int, raw: Any, now: datetime) -> tuple[Review, str | None] | None:
+        try:
+            review, exam_uid = _parse_review(raw, f"reviews[{i}]", now)
+        except StoreError as error:
+            self.field_error = self.field_error or error
+            return None
+        if review.uid in self.seen:
+            self._link(i, _bad(f"reviews[{i}].uid", f"duplicate of reviews[{self.seen[review.uid]}]"))
+        else:
+            self.seen[review.uid] = i
+        if exam_uid is not None:
+            self.exam_refs.append((i, exam_uid))
+        return review, exam_uid
+
+    def _link(self, i: int, error: StoreError) -> None:
+        if self.link_error is None or i < self.link_error[0]:
+            self.link_error = (i, error)
+
+    def raise_first(self, exams: list[Exam]) -> None:
+        if self.field_error is not None:
+            raise self.field_error
+        known = {exam.uid for exam in exams}
+        for i, exam_uid in self.exam_refs:
+            if exam_uid not in known:
+                self._link(i, _bad(f"reviews[{i}].exam_uid", f"no exam with uid {exam_uid!r} in exams"))
+                break
+        if self.link_error is not None:
+            raise self.link_error[1]
+
+
+def parse_progress(data: Any, now: datetime | None = None) -> Progress:
+    """Validate a decoded export file; raise ``StoreError`` naming the first problem.
+
+    ``now`` (default: the clock) bounds the dates: no review or exam from the future.
+    """
+    now = now or datetime.now(timezone.utc)
+    settings, exams = _check_head(data, now)
+    checks = _ReviewChecks()
+    reviews = [checks.add(i, raw, now) for i, raw in enumerate(data["reviews"])]
+    checks.raise_first(exams)
+    return Progress(settings=settings, reviews=[r for r in reviews if r is not None], exams=exams)
+
+
+def _open_export(path: Path) -> TextIO:
+    """The file opened as text, after the size limit; errors start with the file name."""
     try:
         size = Path(path).stat().st_size
         if size > MAX_IMPORT_BYTES:
             raise StoreError(f"{path}: {size:,} bytes is larger than an import may be ({MAX_IMPORT_BYTES:,})")
-        text = Path(path).read_text(encoding="utf-8")
+        if Path(path).is_dir():
+            raise IsADirectoryError
+        return open(path, encoding="utf-8")
     except FileNotFoundError:
         raise StoreError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise StoreError(f"{path}: is a folder, not an export file") from None
-    except UnicodeDecodeError:
-        raise StoreError(f"{path}: not a dlquiz progress export (not UTF-8 text)") from None
     except OSError as error:
         raise StoreError(f"{path}: cannot read ({error.strerror or error})") from None
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn what reading and decoding an export can raise into one ``StoreError`` naming the file."""
     try:
-        data = json.loads(text)
+        yield
+    except UnicodeDecodeError:
+        raise StoreError(f"{path}: not a dlquiz progress export (not UTF-8 text)") from None
     except json.JSONDecodeError as error:
         raise StoreError(f"{path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
     except ValueError as error:  # an integer of thousands of digits
         raise StoreError(f"{path}: not a dlquiz progress export ({error})") from None
     except RecursionError:
         raise StoreError(f"{path}: not a dlquiz progress export (nested too deeply)") from None
-    try:
-        return parse_progress(data)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read ({error.strerror or error})") from None
     except StoreError as error:
         raise StoreError(f"{path}: {error}") from None
+
+
+def read_progress(path: Path) -> Progress:
+    """Read and validate an export file whole; errors start with the file name."""
+    with _open_export(path) as handle, _reading(path):
+        return parse_progress(json.loads(handle.read()))
 
 
 # --- import ------------------------------------------------------------------
@@ -363,39 +462,117 @@ def import_progress(store: Store, progress: Progress) -> ImportResult:
       The file's ``cards`` are not trusted: they are derived data.
     """
     with store.transaction():
-        local_settings = store.settings()
-        added_settings = tuple(k for k in progress.settings if k not in local_settings)
-        for key in added_settings:
-            store.set_setting(key, progress.settings[key])
-
-        exam_ids: dict[str, int] = {}
-        exams_added = 0
-        for exam in progress.exams:
-            existing = store.exam_by_uid(exam.uid)
-            if existing is None:
-                existing = store.add_exam(exam)
-                exams_added += 1
-            elif existing.finished_at is None and exam.finished_at is not None:
-                existing = store.finish_exam(existing.id, exam.finished_at, exam.score)
-            exam_ids[exam.uid] = existing.id
-
-        imported = 0
-        touched: set[str] = set()
+        added_settings = _merge_settings(store, progress.settings)
+        exam_ids, exams_added = _merge_exams(store, progress.exams)
+        tally = _Tally()
         for review, exam_uid in progress.reviews:
-            local = replace(review, exam_id=exam_ids[exam_uid] if exam_uid else None)
-            if store.add_review(local):
-                imported += 1
-                if review.mode != "cram":
-                    touched.add(review.question_id)
+            tally.add(store, review, exam_ids[exam_uid] if exam_uid else None)
+        return tally.finish(store, exams_added, added_settings)
 
-        scheduler = scheduler_for(store)
-        for qid in sorted(touched):
+
+def import_file(store: Store, path: Path, now: datetime | None = None) -> ImportResult:
+    """:func:`read_progress` and :func:`import_progress` in one pass over the file, streamed.
+
+    Each review is validated and written as it is read, inside one
+    transaction; any problem anywhere in the file rolls it all back, so the
+    outcome (and the first problem reported) is that of the two-step path,
+    with only the reviews' uids held in memory. Reviews that belong to an exam
+    wait until the exams (written after the reviews in an export) are read.
+    """
+    now = now or datetime.now(timezone.utc)
+    with _open_export(path) as handle, _reading(path), store.transaction():
+        stream = JsonStream(handle)
+        if stream.peek() != "{":
+            parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
+        checks = _ReviewChecks()
+        tally = _Tally()
+        waiting: list[tuple[Review, str]] = []
+        head: dict[str, Any] = {}
+        stream.take("{", "'{'")
+        more = stream.peek() != "}"
+        while more:
+            if stream.peek() != '"':
+                stream.take("", "property name enclosed in double quotes")
+            key = stream.value()
+            stream.take(":", "':' delimiter")
+            if key == "reviews" and "reviews" not in head and stream.peek() == "[":
+                head["reviews"] = []
+                stream.take("[", "'['")
+                i, item = 0, stream.peek() != "]"
+                while item:
+                    checked = checks.add(i, stream.value(), now)
+                    if checked is not None and checks.field_error is None:
+                        review, exam_uid = checked
+                        if exam_uid is None:
+                            tally.add(store, review, None)
+                        else:
+                            waiting.append((review, exam_uid))
+                    i += 1
+                    item = stream.take(",]", "',' delimiter") == ","
+                if i == 0:
+                    stream.take("]", "']'")
+            else:
+                head[key] = stream.value()
+            more = stream.take(",}", "',' delimiter") == ","
+        if stream.peek():
+            stream.take("", "end of data")
+        settings, exams = _check_head(head, now)
+        checks.raise_first(exams)
+        added_settings = _merge_settings(store, settings)
+        exam_ids, exams_added = _merge_exams(store, exams)
+        for review, exam_uid in waiting:
+            tally.add(store, review, exam_ids[exam_uid])
+        return tally.finish(store, exams_added, added_settings)
+
+
+def _merge_settings(store: Store, settings: Mapping[str, Any]) -> tuple[str, ...]:
+    local = store.settings()
+    added = tuple(k for k in settings if k not in local)
+    for key in added:
+        store.set_setting(key, settings[key])
+    return added
+
+
+def _merge_exams(store: Store, exams: list[Exam]) -> tuple[dict[str, int], int]:
+    exam_ids: dict[str, int] = {}
+    added = 0
+    for exam in exams:
+        existing = store.exam_by_uid(exam.uid)
+        if existing is None:
+            existing = store.add_exam(exam)
+            added += 1
+        elif existing.finished_at is None and exam.finished_at is not None:
+            existing = store.finish_exam(existing.id, exam.finished_at, exam.score)
+        exam_ids[exam.uid] = existing.id
+    return exam_ids, added
+
+
+class _Tally:
+    """Reviews added so far and the questions whose cards must be rebuilt."""
+
+    def __init__(self) -> None:
+        self.imported = 0
+        self.present = 0
+        self.touched: set[str] = set()
+
+    def add(self, store: Store, review: Review, exam_id: int | None) -> None:
+        if exam_id is not None:  # replace() costs as much as validating a review: only when needed
+            review = replace(review, exam_id=exam_id)
+        if store.add_review(review):
+            self.imported += 1
+            if review.mode != "cram":
+                self.touched.add(review.question_id)
+        else:
+            self.present += 1
+
+    def finish(self, store: Store, exams_added: int, settings_added: tuple[str, ...]) -> ImportResult:
+        scheduler = scheduler_for(store)  # after the settings merge: the retention may come from the file
+        for qid in sorted(self.touched):
             rebuild_card(store, qid, scheduler)
-
-    return ImportResult(
-        imported=imported,
-        already_present=len(progress.reviews) - imported,
-        cards_rebuilt=len(touched),
-        exams_added=exams_added,
-        settings_added=added_settings,
-    )
+        return ImportResult(
+            imported=self.imported,
+            already_present=self.present,
+            cards_rebuilt=len(self.touched),
+            exams_added=exams_added,
+            settings_added=settings_added,
+        )

@@ -107,7 +107,7 @@ def test_config_exit_code_follows_the_error_not_its_text(tmp_path, monkeypatch):
         for args in ([], ["new_per_day", "7"]):
             done = runner.invoke(dlquiz.cli.app, ["config", *args])
             assert done.stderr.startswith("dlquiz: ") and done.stderr.count("\n") == 1, done.stderr
-            codes[folder, *args] = done.exit_code
+            codes[(folder, *args)] = done.exit_code
     assert set(codes.values()) == {1}, codes
     # A bad value is still a usage error, whatever the folder.
     assert runner.invoke(dlquiz.cli.app, ["config", "new_per_day", "seven"]).exit_code == 2

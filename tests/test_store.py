@@ -321,3 +321,14 @@ def test_kill_9_keeps_every_acknowledged_answer(tmp_path, delay):
         scheduler = make_scheduler()
         for qid, card in store.cards().items():
             assert replay_card(scheduler, qid, store.reviews(qid)) == card
+
+
+def test_new_today_counts_a_question_crammed_before_but_not_one_answered_in_an_exam_before(tmp_path):
+    day = T0.replace(hour=0)
+    with Store.open(tmp_path / "p.db") as store:
+        answer(store, "crammed", 3, day - timedelta(days=1), mode="cram")
+        answer(store, "crammed", 3, day + timedelta(hours=1))
+        answer(store, "examined", 3, day - timedelta(days=1), mode="exam")
+        answer(store, "examined", 3, day + timedelta(hours=2))
+        assert store.count_new_since(day) == 1
+        assert store.count_new_since(day - timedelta(days=2)) == 2

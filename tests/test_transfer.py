@@ -15,7 +15,7 @@ import dlquiz.cli  # noqa: F401  (registers the commands)
 from dlquiz.cli.app import app
 from dlquiz.errors import StoreError
 from dlquiz.schedule import make_scheduler, replay_card, review_card
-from dlquiz.store import Review, Store
+from dlquiz.store import Review, Store, card_to_dict
 from dlquiz.transfer import FORMAT_VERSION, export_progress, import_progress, parse_progress, read_progress
 
 T0 = datetime(2024, 2, 1, 7, 30, tzinfo=timezone.utc)
@@ -403,3 +403,90 @@ def test_cli_help_has_an_example(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert f"dlquiz {command} " in result.stdout and "Example" in result.stdout
+
+
+# --- streaming (the CLI's path for files of any size) --------------------------
+
+
+def test_the_streamed_export_is_the_whole_export_as_indented_json(source):
+    import io
+
+    from dlquiz.transfer import write_progress
+
+    out = io.StringIO()
+    write_progress(source, TOPICS, T0, out)
+    assert out.getvalue() == json.dumps(export_progress(source, TOPICS, T0), indent=2, ensure_ascii=False)
+
+
+def test_the_streamed_export_of_an_empty_store_is_valid(tmp_path):
+    import io
+
+    from dlquiz.transfer import write_progress
+
+    with fresh_store(tmp_path, "empty") as empty:
+        out = io.StringIO()
+        write_progress(empty, {}, T0, out)
+        assert json.loads(out.getvalue()) == export_progress(empty, {}, T0)
+        assert parse_progress(json.loads(out.getvalue())).reviews == []
+
+
+def _reviews_without_ids(store: Store) -> list[dict]:
+    exams = {e.id: e.uid for e in store.exams()}
+    return [{**r.to_dict(), "id": None, "exam_id": exams.get(r.exam_id)} for r in store.reviews()]
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_a_streamed_import_ends_as_the_whole_file_import(source, tmp_path, chunk, monkeypatch):
+    import dlquiz.jsonstream
+    from dlquiz.transfer import import_file
+
+    monkeypatch.setattr(dlquiz.jsonstream, "CHUNK", chunk)  # values cut at every possible place
+    data = export_progress(source, TOPICS, T0)
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(data, indent=1))
+    with fresh_store(tmp_path, "a") as a, fresh_store(tmp_path, "b") as b:
+        whole = import_progress(a, read_progress(path))
+        streamed = import_file(b, path)
+        assert streamed == whole and streamed.imported == len(data["reviews"])
+        assert _reviews_without_ids(b) == _reviews_without_ids(a)
+        assert {q: card_to_dict(c) for q, c in b.cards().items()} == {q: card_to_dict(c) for q, c in a.cards().items()}
+        assert b.settings() == a.settings() and b.exams() == a.exams()
+        assert import_file(b, path).imported == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["reviews"][-1].update(rating=0), r"reviews\[23\]\.rating"),
+        (lambda d: d["reviews"][5].update(uid=d["reviews"][2]["uid"]), r"reviews\[5\]\.uid: duplicate of reviews\[2\]"),
+        (lambda d: d["reviews"][3].update(exam_uid="nope"), r"reviews\[3\]\.exam_uid: no exam"),
+        (lambda d: d.update(exams="x"), r"exams: expected a list"),
+        (lambda d: d.pop("cards"), r"cards: missing"),
+    ],
+)
+def test_a_streamed_import_refuses_what_the_whole_file_import_refuses(source, tmp_path, change, message):
+    from dlquiz.transfer import import_file
+
+    data = copy.deepcopy(export_progress(source, TOPICS, T0))
+    change(data)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(StoreError, match=message):
+        read_progress(path)
+    with fresh_store(tmp_path, "other") as other:
+        populate(other, T0 + timedelta(days=100), prefix="o-")
+        before = other.dump()
+        with pytest.raises(StoreError, match=r"bad\.json: " + message):
+            import_file(other, path)
+        assert other.dump() == before
+
+
+@pytest.mark.parametrize("text", ['{"schema_version": 1', '{"a" 1}', '{"a": 1} x', "[1, 2]", '{"reviews": [1,]}', ""])
+def test_a_streamed_import_of_broken_json_is_one_error(tmp_path, text):
+    from dlquiz.transfer import import_file
+
+    path = tmp_path / "x.json"
+    path.write_text(text)
+    with fresh_store(tmp_path, "s") as store:
+        with pytest.raises(StoreError, match=r"x\.json: not (JSON|a dlquiz progress export)"):
+            import_file(store, path)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional, TextIO
 
 import typer
 
@@ -34,7 +33,7 @@ def export_command(
     """
     from dlquiz.errors import DlquizError
     from dlquiz.store import Store
-    from dlquiz.transfer import export_progress
+    from dlquiz.transfer import write_progress
 
     now = datetime.now(timezone.utc)
     # Bank problems must not block a backup: topics of broken questions go
@@ -43,20 +42,23 @@ def export_command(
     topics = {q.id: q.topic for q in questions}
     try:
         with Store.open(readonly=True) as store:
-            data = export_progress(store, topics, now)
+
+            def write(handle: TextIO) -> None:
+                write_progress(store, topics, now, handle)
+                handle.write("\n")
+
+            if output is None:
+                write(sys.stdout)
+            else:
+                _write_atomically(output, write)
             damaged = store.damaged
     except DlquizError as error:
         fail(str(error))
     for note in damaged:  # exported without them: a backup of everything readable beats no backup
         print(f"dlquiz: left out damaged {note}", file=sys.stderr)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return
-    _write_atomically(output, text)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, write: Callable[[TextIO], None]) -> None:
     """Write via a temporary file and rename, so an interrupted export never leaves half a file.
 
     A symlink is followed (its target is what gets replaced, the link stays);
@@ -71,7 +73,7 @@ def _write_atomically(path: Path, text: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+                write(handle)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
@@ -97,13 +99,12 @@ def import_command(
     """
     from dlquiz.errors import DlquizError
     from dlquiz.store import Store
-    from dlquiz.transfer import import_progress, read_progress
+    from dlquiz.transfer import import_file
 
     try:
-        # Validate the whole file before opening the database for writing.
-        progress = read_progress(file)
+        # Streamed, in one transaction: a problem anywhere in the file rolls back every write.
         with Store.open() as store:
-            result = import_progress(store, progress)
+            result = import_file(store, file)
     except DlquizError as error:
         fail(str(error))
     typer.echo(str(result))

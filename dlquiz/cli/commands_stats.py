@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -13,8 +12,8 @@ from dlquiz.cli.app import app, fail, load_or_fail
 
 @app.command()
 def stats(
-    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", help="Only this topic (repeatable)."),
-    bank: Optional[List[Path]] = typer.Option(
+    topic: list[str] | None = typer.Option(None, "--topic", "-t", help="Only this topic (repeatable)."),
+    bank: list[Path] | None = typer.Option(
         None, "--bank", "-b", help="Only the questions of this bank file or folder (repeatable).", show_default=False
     ),
     days: int = typer.Option(30, "--days", min=1, max=365, help="Length of the due forecast, in days."),
@@ -53,8 +52,11 @@ def stats(
     topic_of = {q.id: q.topic for q in loaded.questions if not topic or q.topic in topic}
     if not topic_of:
         fail("no questions loaded (dlquiz list shows the banks)")
-    filters = {key: values for key, values in (("topics", list(topic or ())), ("banks", [str(p) for p in bank or ()]))
-               if values}
+    filters = {
+        key: values
+        for key, values in (("topics", list(topic or ())), ("banks", [str(p) for p in bank or ()]))
+        if values
+    }
     now = datetime.now(timezone.utc)
     try:
         with Store.open(readonly=True) as store:

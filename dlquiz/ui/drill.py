@@ -18,6 +18,7 @@ from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.safe import literal
 from dlquiz.ui.terminal import Quit, Terminal
+from dlquiz.ui.warmup import warm_up
 from dlquiz.variants import Variant
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -56,6 +57,8 @@ def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Te
     render_variant(console, variant, header=_header(session, variant))
     if variant.kind != "self":
         console.print(Text("Enter alone: I don't know (shows the answer, rated Again). Ctrl-C: stop.", style="dim"))
+    if terminal.interactive:  # a learner reads now; a script's short run needs no warm-up
+        warm_up()
     while True:
         text, self_rating = _read_answer(variant, console, terminal)
         try:

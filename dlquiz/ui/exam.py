@@ -14,7 +14,16 @@ from rich.text import Text
 
 from dlquiz.errors import AnswerFormatError
 from dlquiz.exam import (
-    SECONDS_PER_TYPE, ExamPlan, ExamReport, ExamSession, HistoryRow, Outcome, Tally, TimeUp, format_duration,
+    SECONDS_PER_TYPE,
+    Ending,
+    ExamPlan,
+    ExamReport,
+    ExamSession,
+    HistoryRow,
+    Outcome,
+    Tally,
+    TimeUp,
+    format_duration,
 )
 from dlquiz.grading import LETTERS, expected_text
 from dlquiz.question import CodeQuestion, Question
@@ -32,7 +41,13 @@ TYPE_NAMES = {"mcq": "multiple choice", "numeric": "numeric", "code_output": "co
 
 def type_name(qtype: str) -> str:
     return TYPE_NAMES.get(qtype, qtype.replace("_", " "))
-ENDINGS = {"complete": "all questions answered.", "time": "time is up.", "stopped": "exam ended early."}
+
+
+ENDINGS: dict[Ending, str] = {
+    "complete": "all questions answered.",
+    "time": "time is up.",
+    "stopped": "exam ended early.",
+}
 
 
 class _Skip(Exception):
@@ -61,9 +76,13 @@ def render_plan(
             per_type = ", ".join(f"{SECONDS_PER_TYPE[t] // 60} min per {type_name(t)}" for t in present)
             line += f" ({per_type})"
         console.print(line + "; the exam ends by itself when time runs out.")
-    console.print(Text(
-        "No feedback until the report. Enter on an empty answer skips a question (skipped ones come back); "
-        "Ctrl-C ends the exam and shows the report.", style="dim"))
+    console.print(
+        Text(
+            "No feedback until the report. Enter on an empty answer skips a question (skipped ones come back); "
+            "Ctrl-C ends the exam and shows the report.",
+            style="dim",
+        )
+    )
 
 
 def status_line(exam: ExamSession) -> str:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.text import Text
 
 from dlquiz.grading import LETTERS, Result, expected_text
@@ -44,6 +42,8 @@ def render_variant(console: Console, variant: Variant, header: str = "", hint: b
     question = variant.question
     parts: list = [literal(variant.prompt, style="bold")]
     if isinstance(question, CodeQuestion):
+        from rich.syntax import Syntax  # pygments: loaded only for a code question
+
         code = printable(question.code.rstrip("\n"))
         parts.append(Syntax(code, question.language, theme="ansi_dark", line_numbers=False, word_wrap=True))
     if variant.kind == "choice":
@@ -56,6 +56,9 @@ def render_variant(console: Console, variant: Variant, header: str = "", hint: b
 
 def render_solution(console: Console, variant: Variant, result: Result | None = None) -> None:
     """The right answer, the learner's result, the explanation and the worked steps."""
+    # markdown-it: loaded only once an answer is shown, while the learner reads.
+    from rich.markdown import Markdown
+
     question = variant.question
     if result is not None and result.correct is not None:
         verdict = Text("✔ right" if result.correct else "✘ wrong", style="bold green" if result.correct else "bold red")

@@ -82,8 +82,11 @@ def _overview(console: Console, stats: Stats) -> None:
     _line(console, "due", f"{d['now']} now · {d['later_today']} later today · {d['tomorrow']} tomorrow")
     days = "day" if stats.current_streak == 1 else "days"
     _line(console, "streak", f"{stats.current_streak} {days} (longest {stats.longest_streak})")
-    _line(console, "accuracy", f"{percent(stats.recent.accuracy)} right of {stats.recent.answered} answers,"
-          f" last {WINDOW_DAYS} days")
+    _line(
+        console,
+        "accuracy",
+        f"{percent(stats.recent.accuracy)} right of {stats.recent.answered} answers, last {WINDOW_DAYS} days",
+    )
     r = stats.retention
     target = f"(target {percent(stats.desired_retention)})"
     if r.answered:
@@ -99,7 +102,7 @@ def bar_chart(values: Sequence[int], columns: int, rows: int = CHART_ROWS) -> tu
     Returns the lines (top first), the group size and the tallest bar's value.
     """
     group = max(1, math.ceil(len(values) / max(1, columns)))
-    sums = [sum(values[i:i + group]) for i in range(0, len(values), group)]
+    sums = [sum(values[i : i + group]) for i in range(0, len(values), group)]
     top = max(sums, default=0)
     lines = []
     for row in range(rows):
@@ -144,8 +147,9 @@ def _heatmap(console: Console, stats: Stats, width: int) -> None:
         monday = first + timedelta(weeks=w)
         if w == 0 or monday.month != (monday - timedelta(weeks=1)).month:
             name = f"{monday:%b}"
-            if all(c == " " for c in months[w * cell:w * cell + len(name) + 1]) and w * cell + len(name) <= len(months):
-                months[w * cell:w * cell + len(name)] = name
+            at = w * cell
+            if all(c == " " for c in months[at : at + len(name) + 1]) and at + len(name) <= len(months):
+                months[at : at + len(name)] = name
     console.print(Text(" " * LABEL + "".join(months).rstrip(), style="dim"), no_wrap=True)
     for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
         row = []

@@ -16,10 +16,13 @@ import os
 import select
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dlquiz.exam import TimeUp, format_duration
 from dlquiz.ui.terminal import Quit
+
+if TYPE_CHECKING:
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 __all__ = ["LivePrompt", "PipedLines", "WARNINGS", "warning_for"]
 
@@ -48,7 +51,7 @@ class LivePrompt:
         self._status = status
         self._session: PromptSession[str] = PromptSession()
 
-    def toolbar(self) -> list[tuple[str, str]]:
+    def toolbar(self) -> StyleAndTextTuples:
         """The bottom toolbar: time left (highlighted as a warning near the end) and where the learner is."""
         left = self._seconds_left()
         status = ("", f" {self._status()}")
@@ -80,9 +83,7 @@ class LivePrompt:
             timers.append(asyncio.get_running_loop().call_later(self._seconds_left() or 0.0, expire))
 
         try:
-            return self._session.prompt(
-                prompt, bottom_toolbar=self.toolbar, refresh_interval=0.5, pre_run=arm_deadline
-            )
+            return self._session.prompt(prompt, bottom_toolbar=self.toolbar, refresh_interval=0.5, pre_run=arm_deadline)
         except (EOFError, KeyboardInterrupt):
             raise Quit from None
         finally:

@@ -1,0 +1,32 @@
+"""Loading, in the background, what answering and showing the next questions will need.
+
+NumPy, the solvers and rich's Markdown and Syntax take a noticeable moment to
+import the first time. Imported while the learner reads the first question,
+they are ready by the time an answer is graded or the next variant is drawn,
+so no answer is followed by a pause.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+MODULES = ("rich.markdown", "dlquiz.solvers", "numpy", "rich.syntax", "pygments.lexers.python")
+
+_started = threading.Event()
+
+
+def warm_up() -> None:
+    """Start importing :data:`MODULES` in a daemon thread; once per process."""
+    if _started.is_set():
+        return
+    _started.set()
+    threading.Thread(target=_load, name="dlquiz-warm-up", daemon=True).start()
+
+
+def _load() -> None:
+    for name in MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - failing here only means importing later, when needed
+            continue

@@ -1,0 +1,129 @@
+"""The per-file bank cache: used when a file is unchanged, rebuilt when it changes, never trusted blindly."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dlquiz.loader
+from banktools import run_dlquiz, write_bank
+from dlquiz import bankcache
+from dlquiz.loader import load_paths
+from dlquiz.paths import bundled_banks_dir
+
+RECALL = """
+- id: {qid}
+  type: recall
+  topic: t
+  prompt: "What is {qid}?"
+  answer: "An answer."
+"""
+
+BUNDLED = len([p for p in bundled_banks_dir().rglob("*") if p.suffix in (".yaml", ".yml")])
+
+
+def _entries(home: Path) -> list[Path]:
+    return sorted((home / "cache" / "banks").glob("*.pickle"))
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("the file was parsed although its cache entry is current")
+
+    monkeypatch.setattr(dlquiz.loader, "parse_file", refuse)
+
+
+def test_an_unchanged_file_comes_from_the_cache(tmp_path, dlquiz_home, monkeypatch):
+    path = write_bank(tmp_path, RECALL.format(qid="q1"))
+    first = load_paths([path])
+    assert len(_entries(dlquiz_home)) == 1
+    _no_parsing(monkeypatch)
+    again = load_paths([path])
+    assert [q.id for q in again.questions] == [q.id for q in first.questions] == ["q1"]
+    assert again.questions[0] == first.questions[0]
+
+
+def test_a_changed_file_is_read_again(tmp_path):
+    path = write_bank(tmp_path, RECALL.format(qid="q1"))
+    assert [q.id for q in load_paths([path]).questions] == ["q1"]
+    write_bank(tmp_path, RECALL.format(qid="q1") + RECALL.format(qid="q2"))
+    assert [q.id for q in load_paths([path]).questions] == ["q1", "q2"]
+    # Same size, different text: the modification time alone tells them apart.
+    stat = path.stat()
+    write_bank(tmp_path, RECALL.format(qid="q1") + RECALL.format(qid="q3"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert path.stat().st_size == stat.st_size
+    assert [q.id for q in load_paths([path]).questions] == ["q1", "q3"]
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, dlquiz_home, monkeypatch):
+    path = write_bank(tmp_path, RECALL.format(qid="q1"))
+    load_paths([path])
+    (entry,) = _entries(dlquiz_home)
+    for junk in (b"", b"not a pickle", entry.read_bytes()[:50], pickle.dumps(("dlquiz-bank-cache", "bad key", None))):
+        entry.write_bytes(junk)
+        assert [q.id for q in load_paths([path]).questions] == ["q1"]
+        assert entry.read_bytes() != junk
+    # Rewritten whole: the next load needs no parsing.
+    _no_parsing(monkeypatch)
+    assert [q.id for q in load_paths([path]).questions] == ["q1"]
+
+
+class _Planted:
+    def __reduce__(self):
+        return (os.system, ("touch planted-marker",))
+
+
+def test_a_planted_entry_cannot_run_code(tmp_path, dlquiz_home):
+    path = write_bank(tmp_path, RECALL.format(qid="q1"))
+    load_paths([path])
+    (entry,) = _entries(dlquiz_home)
+    entry.write_bytes(pickle.dumps(_Planted()))
+    done = run_dlquiz("list", "--bank", str(path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "planted-marker").exists()
+    assert "Traceback" not in done.stderr
+
+
+def test_errors_from_a_cached_bank_keep_file_and_line_from_any_folder(tmp_path, dlquiz_home):
+    write_bank(tmp_path, RECALL.format(qid="good") + "\n- id: broken\n  type: recall\n  topic: t\n  prompt: p\n")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    outside = str((tmp_path / "bank.yaml").resolve())  # outside the working folder: shown in full
+    for cwd, typed, shown in ((tmp_path, "bank.yaml", "bank.yaml"), (tmp_path, "bank.yaml", "bank.yaml"),
+                              (sub, os.path.join("..", "bank.yaml"), outside), (tmp_path, outside, "bank.yaml")):
+        done = run_dlquiz("list", "--bank", typed, cwd=cwd)
+        errors = [line for line in done.stderr.splitlines() if "broken" in line]
+        assert errors and errors[0].startswith(f"dlquiz: {shown}:7: broken: missing required field"), done.stderr
+        assert len(_entries(dlquiz_home)) == BUNDLED + 1  # the bundled banks' entries and this one
+
+
+def test_an_unusable_data_folder_means_no_cache_not_a_failure(tmp_path):
+    path = write_bank(tmp_path, RECALL.format(qid="q1"))
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    done = run_dlquiz("list", "--bank", str(path), env={"DLQUIZ_HOME": str(not_a_folder)})
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert str(path) in done.stdout.replace("\n", "") or "bank.yaml" in done.stdout  # the user's bank was loaded
+    assert not done.stderr
+
+
+def test_two_processes_writing_at_once_leave_whole_entries(tmp_path, dlquiz_home):
+    for n in range(5):
+        write_bank(tmp_path, "".join(RECALL.format(qid=f"q{n}-{i}") for i in range(200)), name=f"b{n}.yaml")
+    command = [sys.executable, "-m", "dlquiz", "list", "--bank", str(tmp_path)]
+    procs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(3)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and b"Traceback" not in err
+    assert not [p for p in (dlquiz_home / "cache" / "banks").iterdir() if p.name.startswith(".")]  # no temp files
+    entries = _entries(dlquiz_home)
+    for entry in entries:
+        magic, _, _ = bankcache._Unpickler(open(entry, "rb")).load()
+        assert magic == bankcache.MAGIC
+    assert len(load_paths([tmp_path]).questions) == 1000
