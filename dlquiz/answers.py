@@ -153,7 +153,9 @@ def _single(s: str, whole: str, hint: str, grouped: bool) -> int | float:
         comma = f"; for a decimal, type a point: {s.replace(',', '.')}" if s.count(",") == 1 else ""
         if _GROUPED_RE.fullmatch(s):
             raise AnswerFormatError(f"{_show(whole)} is not a thousands group after a lone 0{comma}", hint)
-        raise AnswerFormatError(f"{_show(whole)}: thousands separators must split groups of 3 digits, e.g. 1,000{comma}", hint)
+        raise AnswerFormatError(
+            f"{_show(whole)}: thousands separators must split groups of 3 digits, e.g. 1,000{comma}", hint
+        )
     else:
         raise AnswerFormatError(f"cannot read {_show(whole)} as a number", hint)
     if _INT_RE.fullmatch(digits):
@@ -293,4 +295,5 @@ def _show(text: str, limit: int = 40) -> str:
     text = text.strip()
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) + "'"
+    # A control character (Backspace, Delete, an escape) is named, never echoed raw or as a Python escape.
+    return "'" + "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text) + "'"

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from fsrs import State
 
 from dlquiz.figures import is_right
 from dlquiz.manage import suspend
@@ -18,7 +20,12 @@ from dlquiz.session import Answer, Clock, Session
 from dlquiz.store import Store
 from dlquiz.variants import Variant
 
-__all__ = ["DrillSession", "Summary", "TopicTally"]
+__all__ = ["DrillSession", "Summary", "TopicTally", "LEARN_AHEAD"]
+
+# A question in its learning steps (1 and 10 minutes) comes back in the same session once its step has
+# passed; when nothing else is left, one due within this window is asked early rather than ending (Anki's
+# "learn ahead limit"). The session ends when no learning step falls due within it.
+LEARN_AHEAD = timedelta(minutes=20)
 
 
 @dataclass
@@ -32,8 +39,9 @@ class Summary:
     answered: int
     right: int
     by_topic: dict[str, TopicTally]
-    next_due: datetime | None
+    next_due: datetime | None  # the earliest question due after now
     left: int  # questions queued but not reached
+    due_now: int = 0  # questions already due (held back by the daily limit, filtered, or due meanwhile)
 
 
 class DrillSession:
@@ -43,6 +51,7 @@ class DrillSession:
         self.core = core
         self.queue = queue
         self.due_ids = set(queue.due)
+        self.learning: dict[str, datetime] = {}  # answered this session, still in a learning step: when due
 
     @classmethod
     def start(
@@ -55,13 +64,17 @@ class DrillSession:
         cram: bool = False,
         limit: int | None = None,
         new: int | None = None,
+        tz: tzinfo = timezone.utc,
     ) -> DrillSession:
-        """Queue the questions for this session; ``new`` overrides today's new-question limit."""
+        """Queue the questions for this session; ``new`` overrides today's new-question limit.
+
+        ``tz`` is the learner's zone: the daily limits count from its midnight.
+        """
         now = clock()
         if cram:
             queue = cram_queue_for(store, questions, now, seed=seed, limit=limit)
         else:
-            queue = queue_for(store, questions, now, seed=seed, new_per_day=new)
+            queue = queue_for(store, questions, now, seed=seed, tz=tz, new_per_day=new)
         order = queue.ids[:limit] if limit is not None else queue.ids
         core = Session(store, {q.id: q for q in questions}, order, clock, seed, "cram" if cram else "drill")
         return cls(core, queue)
@@ -96,8 +109,30 @@ class DrillSession:
     # the loop ----------------------------------------------------------------
 
     def next_variant(self) -> Variant | None:
-        """The next question to ask, or None when the session is done."""
+        """The next question to ask, or None when the session is done.
+
+        Questions whose learning step has passed come first; when the queue
+        is empty, the one due soonest within ``LEARN_AHEAD`` is asked early.
+        """
+        if self.core.current is None and self.learning:
+            now = self.core.clock()
+            ready = sorted((due, qid) for qid, due in self.learning.items() if due <= now)
+            if not ready and not self.core.pending:
+                soonest = min((due, qid) for qid, due in self.learning.items())
+                ready = [soonest] if soonest[0] <= now + LEARN_AHEAD else []
+            for _, qid in reversed(ready):
+                del self.learning[qid]
+                self.core.pending.insert(0, qid)
         return self.core.next_variant()
+
+    def _track(self, answer: Answer) -> Answer:
+        """Remember an answered question that is still in a learning step, to ask it again this session."""
+        qid = answer.variant.question.id
+        self.learning.pop(qid, None)
+        card = self.core.store.card(qid) if self.mode != "cram" else None
+        if card is not None and card.state in (State.Learning, State.Relearning):
+            self.learning[qid] = card.due
+        return answer
 
     def answer(
         self, variant: Variant, text: str, duration_ms: int | None = None, self_rating: int | None = None
@@ -107,22 +142,25 @@ class DrillSession:
         Raises AnswerFormatError (nothing saved) when ``text`` cannot be read.
         """
         taken = self.core.elapsed_ms() if duration_ms is None else duration_ms
-        return self.core.submit(
+        return self._track(self.core.submit(
             variant, text, lambda result: rating_for(variant.question.type, result.correct, taken, self_rating), taken
-        )
+        ))
 
     def dont_know(self, variant: Variant, duration_ms: int | None = None) -> Answer:
         """The learner gives up: saved as a wrong answer rated Again, the answer shown."""
         taken = self.core.elapsed_ms() if duration_ms is None else duration_ms
-        return self.core.submit(variant, "", lambda result: 1, taken, dont_know=True)
+        return self._track(self.core.submit(variant, "", lambda result: 1, taken, dont_know=True))
 
     def change_rating(self, rating: int) -> Answer:
         """The learner overrides the proposed rating of the last answer."""
-        return self.core.rerate_last(rating)
+        return self._track(self.core.rerate_last(rating))
 
     def undo(self) -> Variant | None:
         """Forget the last answer (database included) and ask that same variant again."""
-        return self.core.undo_last()
+        variant = self.core.undo_last()
+        if variant is not None:
+            self.learning.pop(variant.question.id, None)  # it is asked again now, not after its step
+        return variant
 
     def suspend_last(self) -> str | None:
         """Suspend the question just answered (its answer stays recorded); its id, or None before any answer."""
@@ -130,6 +168,7 @@ class DrillSession:
             return None
         qid = self.core.answers[-1].variant.question.id
         suspend(self.core.store, [qid], self.core.clock())
+        self.learning.pop(qid, None)  # not even its learning step brings it back this session
         return qid
 
     def summary(self) -> Summary:
@@ -140,6 +179,10 @@ class DrillSession:
             tally.right += is_right(answer.review.correct, answer.review.rating)
         now = self.core.clock()
         cards = self.core.store.cards()
-        waiting = [c.due for qid, c in cards.items() if qid in self.core.questions and c.due > now]
+        mine = [c.due for qid, c in cards.items() if qid in self.core.questions]
+        waiting = [due for due in mine if due > now]
         right = sum(t.right for t in by_topic.values())
-        return Summary(len(self.core.answers), right, by_topic, min(waiting) if waiting else None, self.core.left)
+        return Summary(
+            len(self.core.answers), right, by_topic, min(waiting) if waiting else None, self.core.left,
+            due_now=sum(due <= now for due in mine),
+        )

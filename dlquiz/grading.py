@@ -48,7 +48,7 @@ def grade(variant: Variant, text: str) -> Result:
         return _grade_number(variant, text)
     if variant.kind == "text":
         correct = outputs_match(text, variant.answer, variant.tolerance)
-        return Result(correct, text, expected_text(variant))
+        return Result(correct, text, expected_text(variant), "" if correct else first_difference(text, variant.answer))
     return Result(None, text, expected_text(variant))
 
 
@@ -56,6 +56,11 @@ def _grade_choice(variant: Variant, text: str) -> Result:
     chosen = parse_letters(text, len(variant.options), multi=variant.multi)
     correct = tuple(sorted(chosen)) == tuple(sorted(variant.answer))
     feedback = [f"{LETTERS[i]}) {variant.options[i].feedback}" for i in chosen if variant.options[i].feedback]
+    if variant.multi and not correct:
+        missing = [LETTERS[i] for i in variant.answer if i not in chosen]
+        extra = [LETTERS[i] for i in chosen if i not in variant.answer]
+        parts = [f"{label}: {', '.join(letters)}" for label, letters in (("missing", missing), ("not right", extra)) if letters]
+        feedback.insert(0, "; ".join(parts))
     diagnosis = None
     if not correct and variant.number_answer is not None:  # a numeric question shown as choices
         texts = {variant.options[i].text for i in chosen}
@@ -110,6 +115,17 @@ def _percent_hint(variant: Variant, given: float, text: str, correct: bool) -> s
     if correct or variant.unit != "%" or "%" in text or not matches(given * 100, variant.answer, variant.tolerance):
         return ""
     return f"did you mean {with_unit(format_value(given * 100), '%')}?"
+
+
+def first_difference(given: str, expected: str) -> str:
+    """Where a typed output first differs from the real one: ``line 2: you typed '…', it prints '…'``."""
+    typed, real = normalize_output(given).split("\n"), normalize_output(expected).split("\n")
+    for number, (a, b) in enumerate(zip(typed, real), start=1):
+        if a != b:
+            return f"line {number}: you typed {a!r}, it prints {b!r}"
+    if len(typed) != len(real):
+        return f"you typed {len(typed)} line(s), it prints {len(real)}"
+    return "the numbers differ beyond the tolerance"
 
 
 def normalize_output(text: str) -> str:

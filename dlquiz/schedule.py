@@ -335,6 +335,8 @@ class Queue:
     new_left: int = 0
     reviews_left: int = 0
     retrievability: Mapping[str, float] = field(default_factory=dict)
+    held_back: int = 0  # due questions left out by the daily review limit
+    unseen: int = 0  # questions never reviewed in the selection, whatever today's new limit
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -428,6 +430,8 @@ def build_queue(
         new_left=new_left,
         reviews_left=reviews_left,
         retrievability=risk,
+        held_back=len(due_ids) - len(due),
+        unseen=len(unseen),
     )
 
 

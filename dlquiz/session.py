@@ -23,13 +23,14 @@ from dlquiz.modes import Mode
 from dlquiz.question import Question
 from dlquiz.schedule import review_card, scheduler_for, undo_review
 from dlquiz.store import BUSY_TIMEOUT_S, Review, Store
-from dlquiz.variants import Variant, instantiate
+from dlquiz.variants import Variant, VariantError, instantiate
 
 __all__ = ["Clock", "Rater", "Answer", "Session"]
 
 T = TypeVar("T")
 
 Clock = Callable[[], datetime]
+DRAWS = 3  # fresh draws tried before a template question whose solver keeps failing is skipped
 # How long an answer waits for a database another process keeps locked (a long import) before giving up.
 SAVE_PATIENCE_S = 60.0
 # What a mode turns a graded answer into: the FSRS rating to record (1..4).
@@ -75,6 +76,7 @@ class Session:
         self._drawn: dict[str, Variant] = {}  # drawn, not yet answered (skipped, undone, or drawn ahead)
         self._current: Variant | None = None
         self._shown_at: datetime | None = None
+        self.failed: list[tuple[str, str]] = []  # (question id, why) of questions skipped: no draw could be solved
         # Called with the seconds waited so far while a save waits for the database lock: the front end says so.
         self.on_busy: Callable[[float], None] = lambda waited: None
 
@@ -101,14 +103,29 @@ class Session:
         return instantiate(self.questions[qid], self._seeds.randrange(2**31))
 
     def next_variant(self) -> Variant | None:
-        """The question to ask now (the same one until it is answered or deferred), or None when done."""
-        if self._current is None:
+        """The question to ask now (the same one until it is answered or deferred), or None when done.
+
+        A template whose solver fails for a draw (a rare division by zero) is
+        drawn again; after ``DRAWS`` failures the question is skipped and
+        named in ``failed``, so one bad template never ends the session.
+        """
+        while self._current is None:
             if not self.pending:
                 return None
             qid = self.pending.pop(0)
-            self._current = self._drawn.pop(qid, None) or self._fresh(qid)
+            self._current = self._drawn.pop(qid, None) or self._draw(qid)
             self._shown_at = self.clock()
         return self._current
+
+    def _draw(self, qid: str) -> Variant | None:
+        error: VariantError | None = None
+        for _ in range(DRAWS):
+            try:
+                return self._fresh(qid)
+            except VariantError as failure:
+                error = failure
+        self.failed.append((qid, str(error)))
+        return None
 
     def defer(self) -> None:
         """Put the current question at the back of the queue with the same variant (an exam's skip)."""

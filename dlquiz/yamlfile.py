@@ -164,6 +164,10 @@ def parse_yaml(text: str, display: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         what = error.problem or error.context or "invalid YAML"
         raise BankError(f"YAML syntax error: {what}", display, line) from None
+    except yaml.reader.ReaderError as error:  # its str() spans lines and names "<unicode string>"
+        code = error.character if isinstance(error.character, int) else ord(error.character[:1] or "\0")
+        line = text.count("\n", 0, error.position) + 1
+        raise BankError(f"character U+{code:04X} is not allowed in YAML: {error.reason}", display, line) from None
     except yaml.YAMLError as error:
         raise BankError(f"YAML error: {error}", display) from None
     except RecursionError:

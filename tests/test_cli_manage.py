@@ -138,6 +138,12 @@ def test_suspended_and_buried_questions_are_never_drilled_or_examined(tmp_path, 
 
 def test_suspend_and_reset_survive_an_export_import_round_trip(tmp_path, bank, dlquiz_home, monkeypatch):
     drill_all(tmp_path)
+
+    def logged() -> int:
+        with sqlite3.connect(dlquiz_home / "progress.db") as db:
+            return int(db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
+
+    answered = logged()
     before = states(tmp_path)
     assert "new" not in before.values()
     assert "nothing reset" in dq(tmp_path, "reset", "mg-numeric", input="n\n", code=1).stderr
@@ -146,8 +152,7 @@ def test_suspend_and_reset_survive_an_export_import_round_trip(tmp_path, bank, d
     dq(tmp_path, "suspend", "mg-mcq")
     expected = {"mg-mcq": "suspended", "mg-numeric": "new", "mg-code": before["mg-code"]}
     assert states(tmp_path) == expected
-    with sqlite3.connect(dlquiz_home / "progress.db") as db:
-        assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (3,)  # the log is kept
+    assert logged() == answered >= 3  # the log is kept
     export = tmp_path / "progress.json"
     dq(tmp_path, "export", "-o", str(export))
     data = json.loads(export.read_text())
@@ -169,13 +174,16 @@ def test_orphans_and_rename_move_the_history(tmp_path, bank):
     drill_all(tmp_path, "--type", "mcq")
     bank.write_text(bank.read_text().replace("id: mg-mcq", "id: mg-relu"), encoding="utf-8")
     dq(tmp_path, "suspend", "mg-relu")
-    assert dq(tmp_path, "list", "--orphans").stdout.startswith("mg-mcq  (1 review(s))")
+    orphaned = dq(tmp_path, "list", "--orphans").stdout
+    reviews = int(re.match(r"mg-mcq  \((\d+) review\(s\)\)\n", orphaned).group(1))
+    assert reviews >= 1
     assert "no progress is kept for 'mg-mcx'" in dq(tmp_path, "rename", "mg-mcx", "mg-relu", code=1).stderr
     assert "no question with id 'mg-rely'" in dq(tmp_path, "rename", "mg-mcq", "mg-rely", code=1).stderr
-    assert dq(tmp_path, "rename", "mg-mcq", "mg-relu").stdout.strip() == "moved 1 review(s) from mg-mcq to mg-relu"
+    moved = dq(tmp_path, "rename", "mg-mcq", "mg-relu").stdout.strip()
+    assert moved == f"moved {reviews} review(s) from mg-mcq to mg-relu"
     assert json.loads(dq(tmp_path, "list", "--orphans", "--json").stdout) == []
     history = json.loads(dq(tmp_path, "show", "mg-relu", "--history", "--json").stdout)
-    assert [e["kind"] for e in history["log"]] == ["review", "suspend"] and history["status"] == "suspended"
+    assert [e["kind"] for e in history["log"]] == ["review"] * reviews + ["suspend"] and history["status"] == "suspended"
 
 
 def test_saved_preferences_reset_and_data_folder(tmp_path, bank, dlquiz_home):
@@ -230,17 +238,24 @@ def test_s_after_an_answer_suspends_that_question_in_a_terminal_drill(tmp_path, 
     suspended = {"Which option": "mg-mcq", "AlexNet": "mg-numeric"}[first]
     child.expect(f"suspended: {suspended}")
     second = "AlexNet" if first == "Which option" else "Which option"
-    child.expect(second)
-    child.expect("your answer: ")
-    child.sendline(ANSWERS[second]) if second == "AlexNet" else child.send(ANSWERS[second])
-    child.expect("Enter next")
-    child.send("\r")
-    child.expect("2 answered, 2 right")
+    seen_after, asked_second = "", 0
+    # The other question may come back once more (a right multiple-choice answer is in a learning step,
+    # and the drill asks it ahead when nothing else is left); the suspended one never does.
+    while child.expect([second, r"\d+ answered, \d+ right"]) == 0:
+        seen_after += child.before
+        child.expect("your answer: ")
+        child.sendline(ANSWERS[second]) if second == "AlexNet" else child.send(ANSWERS[second])
+        child.expect("Enter next")
+        child.send("\r")
+        asked_second += 1
+    seen_after += child.before
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Traceback" not in child.before
+    assert asked_second >= 1 and first not in seen_after
     with sqlite3.connect(dlquiz_home / "progress.db") as db:
-        assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (2,)  # the answer before the suspend is kept
+        # the answer given before the suspend is kept
+        assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (1 + asked_second,)
     assert states(tmp_path)[suspended] == "suspended"
     assert first not in drill_all(tmp_path, "--cram")
 

@@ -126,6 +126,10 @@ def test_a_full_session_in_a_terminal_with_a_format_error_and_undo(tmp_path, dlq
             child.expect("Enter next")
         child.send("\r")
         done.append(qid)
+    # Questions still in a learning step come back within the session (issue 14): stop at the first one.
+    next_question(child)
+    time.sleep(0.3)
+    child.sendintr()
     child.expect("4 answered, 4 right")
     child.expect("next question due")
     ends_cleanly(child)

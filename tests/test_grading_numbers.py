@@ -86,3 +86,15 @@ def test_the_shown_answer_keeps_its_significant_figures(tmp_path):
     assert grade(_one(tmp_path, relu, "z"), "1").expected == "0.00"
     half = "- {id: h, type: numeric, prompt: P, solver: dropout_scale, inputs: {p: 0.5}, answer: 2, sigfig: 3}"
     assert grade(_one(tmp_path, half, "h"), "1").expected == "2.00"
+
+
+def test_multi_select_feedback_names_missing_and_extra_letters_and_outputs_show_where_they_differ(tmp_path):
+    bank = """
+- {id: many, type: mcq, multi: true, shuffle: false, prompt: Which?,
+   options: [{text: y1, correct: true}, {text: y2, correct: true}, n1, n2]}
+- {id: out, type: code_output, prompt: P, code: "print(1); print(2)", output: "1\\n2\\n"}
+"""
+    loaded = load_paths([write_bank(tmp_path, bank)])
+    assert loaded.errors == []
+    assert grade(instantiate(loaded.get("many"), 0), "ac").detail.startswith("missing: b; not right: c")
+    assert grade(instantiate(loaded.get("out"), 0), "1\n3").detail == "line 2: you typed '3', it prints '2'"

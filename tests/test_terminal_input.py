@@ -53,9 +53,13 @@ def spawn(tmp_path, topic: str) -> pexpect.spawn:
     )
 
 
-def finish(child: pexpect.spawn) -> None:
+def finish(child: pexpect.spawn, *, comes_back: bool = False) -> None:
+    """Move on; a question rated Again comes back within the session, so stop there with Ctrl-C."""
     child.expect("Enter next")
     child.send("\r")
+    if comes_back:
+        child.expect(["your answer: ", "output"])
+        child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Traceback" not in child.before
@@ -77,7 +81,7 @@ def test_arrows_paste_and_backspace_are_not_answers_and_typeahead_enter_is_not_a
     child.expect("Enter next")
     child.send("1")  # still at the rating prompt: the typed-ahead Enter did not move on
     child.expect("rating: Again")
-    finish(child)
+    finish(child, comes_back=True)
     assert saved(dlquiz_home) == [("t-mcq", "b", 1, 1)]
 
 
@@ -106,7 +110,7 @@ def test_enter_alone_means_i_dont_know(tmp_path, dlquiz_home):
     child.expect("wrong")
     child.expect("55")
     child.expect("rating: Again")
-    finish(child)
+    finish(child, comes_back=True)
     assert saved(dlquiz_home) == [("t-num", "", 0, 1)]
 
 
@@ -141,3 +145,58 @@ def test_check_warns_about_an_output_no_learner_can_type(tmp_path):
     bank = "- {id: bell, type: code_output, prompt: P, code: 'print(chr(7))', output: \"\\a\", explanation: e}\n"
     done = run_dlquiz("check", str(write_bank(tmp_path, bank)))
     assert "bell: output contains a control character" in done.stdout + done.stderr
+
+
+MARKUP_BANK = """
+- id: m-1
+  topic: "layers[/b]"
+  type: mcq
+  shuffle: false
+  prompt: "Read [link=http://evil.example]this[/link] and \\x1b[31mred\\x1b[0m text."
+  options: [{text: "[bold]right[/bold]", correct: true}, "wrong\\x07"]
+  explanation: e
+- id: m-2
+  topic: "norms [advanced]"
+  type: numeric
+  prompt: Width?
+  solver: conv_output_size
+  inputs: {n: 227, f: 11, s: 4}
+  answer: 55
+  explanation: e
+"""
+
+
+def test_bank_text_is_shown_literally_and_control_characters_never_reach_the_terminal(tmp_path, dlquiz_home):
+    write_bank(tmp_path, MARKUP_BANK)
+    listed = run_dlquiz("list", "--bank", "bank.yaml", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "layers[/b]" in listed.stdout and "norms [advanced]" in listed.stdout
+    drilled = run_dlquiz("drill", "--bank", "bank.yaml", "--topic", "layers[/b]", cwd=tmp_path, input="a\n")
+    out = drilled.stdout + drilled.stderr
+    assert drilled.returncode == 0 and "Traceback" not in out, out
+    assert "layers[/b]" in out and "[link=http://evil.example]this[/link]" in out and "[bold]right[/bold]" in out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b[31mred" in out
+
+
+def test_refusals_read_as_one_clean_sentence():
+    from dlquiz.answers import parse_number, parse_vector
+    from dlquiz.errors import AnswerFormatError
+    from dlquiz.ui.answer_input import unreadable
+
+    for parse, text in [(lambda t: parse_vector(t, length=4), "1 2 3"), (parse_number, "\x7f")]:
+        try:
+            parse(text)
+        except AnswerFormatError as error:
+            line = unreadable(error)
+        assert "\\x" not in line and "\x7f" not in line, line
+        assert line.count("4 numbers") <= 1, line
+    assert unreadable(AnswerFormatError("expected 4 numbers, got 3", "4 numbers, e.g. 1 2 3 4")) == (
+        "expected 4 numbers, got 3 (e.g. 1 2 3 4); try again."
+    )
+
+
+def test_a_control_character_in_a_bank_is_one_clean_line(tmp_path):
+    (tmp_path / "bank.yaml").write_text('- {id: a, type: recall, prompt: "x\x07", answer: y}\n', encoding="utf-8")
+    done = run_dlquiz("check", str(tmp_path / "bank.yaml"))
+    error = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if "U+0007" in line]
+    assert error and "bank.yaml:1: character U+0007 is not allowed" in error[0] and "\\n" not in error[0], done

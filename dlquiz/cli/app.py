@@ -73,8 +73,10 @@ def _root(
 
 
 # Symbols dlquiz prints, and what a terminal that cannot show them gets instead.
-_ASCII = str.maketrans({"✔": "ok", "✘": "x", "·": "-", "−": "-", "–": "-", "—": "-", "…": "...", "•": "*",
-                        "×": "x", "→": "->", "≤": "<=", "≥": ">=", "±": "+/-"})
+_ASCII = str.maketrans({
+    "✔": "ok", "✘": "x", "·": "-", "−": "-", "–": "-", "—": "-", "…": "...", "•": "*",
+    "×": "x", "→": "->", "≤": "<=", "≥": ">=", "±": "+/-",
+})
 
 
 class _AsciiFallback:

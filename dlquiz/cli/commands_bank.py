@@ -87,6 +87,7 @@ def _overview(bank: list[Path] | None) -> None:
     from rich.table import Table
 
     from dlquiz.question import QUESTION_TYPES, NumericQuestion
+    from dlquiz.ui.safe import literal
 
     loaded = load_or_fail(bank, strict=False)
     console = Console()
@@ -101,7 +102,7 @@ def _overview(bank: list[Path] | None) -> None:
     table.add_column("total", justify="right")
     for topic in sorted(counts):
         row = counts[topic]
-        table.add_row(topic, *(str(row[t]) for t in QUESTION_TYPES), str(sum(row.values())))
+        table.add_row(literal(topic), *(str(row[t]) for t in QUESTION_TYPES), str(sum(row.values())))
     console.print(table)
     numeric = [q for q in loaded.questions if isinstance(q, NumericQuestion)]
     if numeric:
@@ -113,7 +114,7 @@ def _overview(bank: list[Path] | None) -> None:
             highlight=False,
         )
     for name in loaded.files:
-        console.print(f"  {name}", style="dim", highlight=False)
+        console.print(literal(f"  {name}", style="dim"))
     if loaded.errors:
         raise typer.Exit(1)
 

@@ -29,11 +29,14 @@ def drill(
 ) -> None:
     """Drill what you are about to forget: due questions first, then new ones.
 
-    Every answer is saved the moment it is graded. Keys after an answer:
-    Enter next, 1–4 change the rating (Again/Hard/Good/Easy), u undo, s suspend
-    the question (never asked again until dlquiz unsuspend), q quit.
-    Ctrl-C or Ctrl-D stop at any prompt with a summary. From a pipe, one answer
-    is read per line.
+    Every answer is saved the moment it is graded. Whatever you type at an
+    answer prompt is an answer; Enter alone means "I don't know" (rated
+    Again). Keys after an answer: Enter next, 1–4 change the rating
+    (Again/Hard/Good/Easy), u undo, s suspend the question (not asked again
+    until dlquiz unsuspend), q quit. Ctrl-C or Ctrl-D stop at any prompt
+    with a summary. Questions you miss come back in the same session
+    once their learning step has passed. From a pipe, one answer is read per
+    line (a recall question: your answer, then the rating).
 
     Examples:
 
@@ -46,10 +49,12 @@ def drill(
 
     from rich.console import Console
 
+    from dlquiz.days import learner_zone
     from dlquiz.drill import DrillSession
     from dlquiz.errors import DlquizError
+    from dlquiz.settings import TIMEZONE
     from dlquiz.store import Store
-    from dlquiz.ui.drill import next_due_text, render_summary, run_drill
+    from dlquiz.ui.drill import nothing_to_ask_lines, render_summary, run_drill
     from dlquiz.ui.terminal import Terminal
 
     questions = filtered_questions(bank, topic, tag, qtype, difficulty, strict=not skip_broken)
@@ -61,13 +66,13 @@ def drill(
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     try:
         with Store.open() as store:
-            session = DrillSession.start(store, questions, clock, seed, cram=cram, limit=limit, new=new)
+            tz = learner_zone(store.get_setting(TIMEZONE))  # days and printed times are the learner's
+            session = DrillSession.start(store, questions, clock, seed, cram=cram, limit=limit, new=new, tz=tz)
             if not session.total:
-                console.print("nothing is due and no new questions are left for today.")
-                console.print(next_due_text(session.queue.next_due, clock()))
-                console.print("practise ahead of schedule with: dlquiz drill --cram")
+                for line in nothing_to_ask_lines(session.queue, clock(), tz):
+                    console.print(line)
                 return
             summary = run_drill(session, console, Terminal())
-            render_summary(console, summary, clock())
+            render_summary(console, summary, clock(), tz)
     except DlquizError as error:
         fail(str(error))

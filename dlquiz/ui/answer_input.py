@@ -89,4 +89,8 @@ def read_output(variant: Variant, source: AnswerSource, first_entry: Callable[[s
 
 def unreadable(error: AnswerFormatError) -> str:
     """The line shown when an entry cannot be read as an answer (it is asked again, never graded)."""
-    return f"{error} — expected {error.expected}; try again."
+    message, hint = str(error), error.expected
+    head, _, example = hint.partition(", e.g. ")
+    if f"expected {head}" in message:  # "expected 4 numbers, got 3" already says it: add only the example
+        return f"{message}" + (f" (e.g. {example})" if example else "") + "; try again."
+    return f"{message}: expected {hint}; try again."

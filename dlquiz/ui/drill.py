@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dlquiz.days import zone_name
 from dlquiz.drill import DrillSession, Summary
 from dlquiz.errors import AnswerFormatError
+from dlquiz.schedule import Queue
 from dlquiz.session import Answer
 from dlquiz.ui.answer_input import read_answer, unreadable
 from dlquiz.ui.render import busy_notice, render_solution, render_variant
+from dlquiz.ui.safe import literal
 from dlquiz.ui.terminal import Quit, Terminal
 from dlquiz.ui.warmup import warm_up
 from dlquiz.variants import Variant
@@ -25,9 +28,13 @@ UNDO, QUIT, SUSPEND = "u", "q", "s"
 def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Summary:
     """Ask until the queue is empty or the learner quits; every answer is saved as it is given."""
     session.core.on_busy = busy_notice(console)
+    warned = 0
     try:
         while True:
             variant = session.next_variant()
+            for qid, why in session.core.failed[warned:]:
+                console.print(literal(f"skipped {qid}: no draw could be solved ({why})", style="yellow"))
+            warned = len(session.core.failed)
             if variant is None:
                 break
             _ask(session, variant, console, terminal)
@@ -39,7 +46,7 @@ def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Su
 def _header(session: DrillSession, variant: Variant) -> str:
     q = variant.question
     parts = [q.topic, q.type.replace("_", " "), f"question {session.position} of {session.total}"]
-    if session.due_left:
+    if session.due_left and session.mode != "cram":  # cram asks questions that are not due
         parts.append(f"{session.due_left} due left")
     if session.mode == "cram":
         parts.append("cram")
@@ -76,7 +83,9 @@ def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tupl
     text = terminal.line("your answer (optional, Enter to reveal): ")
     render_solution(console, variant)
     while True:
-        key = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ", discard_typeahead=True)
+        key = terminal.key(
+            "rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ", discard_typeahead=True
+        )
         if key == "":
             return text, 3  # Enter means Good, in a terminal as from a pipe
         if key in ("1", "2", "3", "4"):
@@ -140,7 +149,7 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: Te
         console.print(Text(f"press Enter, 1–4 or one of: {', '.join(AFTER_KEYS)}", style="yellow"))
 
 
-def render_summary(console: Console, summary: Summary, now: datetime) -> None:
+def render_summary(console: Console, summary: Summary, now: datetime, tz: tzinfo = timezone.utc) -> None:
     if summary.answered:
         table = Table(title=f"{summary.answered} answered, {summary.right} right")
         table.add_column("topic")
@@ -148,22 +157,49 @@ def render_summary(console: Console, summary: Summary, now: datetime) -> None:
         table.add_column("right", justify="right")
         for topic in sorted(summary.by_topic):
             tally = summary.by_topic[topic]
-            table.add_row(topic, str(tally.answered), str(tally.right))
+            table.add_row(literal(topic), str(tally.answered), str(tally.right))
         console.print(table)
     else:
         console.print("no questions answered.")
     if summary.left:
         console.print(f"{summary.left} question(s) left for later.")
-    console.print(next_due_text(summary.next_due, now))
+    if summary.due_now:
+        console.print(f"{summary.due_now} question(s) are due now: run dlquiz drill again.")
+    else:
+        console.print(next_due_text(summary.next_due, now, tz))
 
 
-def next_due_text(next_due: datetime | None, now: datetime) -> str:
+def nothing_to_ask_lines(queue: Queue, now: datetime, tz: tzinfo = timezone.utc) -> list[str]:
+    """Why a drill has nothing to ask, and what would change it."""
+    lines = []
+    if queue.held_back:
+        lines.append(
+            f"{queue.held_back} due question(s) are held back by today's review limit; "
+            "raise it with: dlquiz config reviews_per_day N"
+        )
+    else:
+        lines.append("nothing is due.")
+    if queue.unseen == 0:
+        lines.append("there are no new questions in this selection.")
+    else:
+        lines.append(
+            f"no new questions are left for today ({queue.unseen} unseen); raise it with: dlquiz drill --new N"
+        )
+    if not queue.held_back:
+        lines.append(next_due_text(queue.next_due, now, tz))
+    lines.append("practise ahead of schedule with: dlquiz drill --cram")
+    return lines
+
+
+def next_due_text(next_due: datetime | None, now: datetime, tz: tzinfo = timezone.utc) -> str:
+    """When to come back, in the learner's local time."""
     if next_due is None:
         return "nothing scheduled yet."
-    return f"next question due {humanize_delta(next_due - now)} ({next_due.strftime('%Y-%m-%d %H:%M')} UTC)."
+    local = next_due.astimezone(tz)
+    return f"next question due {humanize_delta(next_due - now)} ({local.strftime('%Y-%m-%d %H:%M')} {zone_name(tz)})."
 
 
-def humanize_delta(delta) -> str:
+def humanize_delta(delta: timedelta) -> str:
     seconds = max(0, int(delta.total_seconds()))
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:

@@ -29,6 +29,7 @@ from dlquiz.grading import LETTERS, expected_text
 from dlquiz.question import CodeQuestion, Question
 from dlquiz.ui.answer_input import AnswerSource, read_answer, unreadable
 from dlquiz.ui.render import busy_notice, render_solution, render_variant
+from dlquiz.ui.safe import literal, printable
 from dlquiz.ui.terminal import Quit
 from dlquiz.ui.timed_input import WARNINGS, warning_for
 from dlquiz.variants import Variant
@@ -65,7 +66,7 @@ def render_plan(
     """What the exam will be, shown before it starts."""
     chosen = [questions[i] for i in plan.question_ids]
     topics = sorted({q.topic for q in chosen})
-    console.print(Text(f"exam: {len(chosen)} questions from {', '.join(topics)} (seed {seed})", style="bold"))
+    console.print(literal(f"exam: {len(chosen)} questions from {', '.join(topics)} (seed {seed})", style="bold"))
     if plan.time_limit_s is None:
         console.print("untimed: no deadline.")
     else:
@@ -167,7 +168,7 @@ def _tally_table(title: str, tallies: dict[str, Tally]) -> Table:
     table.add_column("score", justify="right")
     for name, t in tallies.items():
         shown = type_name(name) if title == "type" else name
-        table.add_row(shown, str(t.right), str(t.total), _percent(t.right, t.total))
+        table.add_row(literal(shown), str(t.right), str(t.total), _percent(t.right, t.total))
     return table
 
 
@@ -191,7 +192,7 @@ def _render_missed(console: Console, outcome: Outcome) -> None:
     q = variant.question
     render_variant(console, variant, header=f"question {outcome.number} · {q.topic} · {type_name(q.type)}", hint=False)
     given = outcome.given
-    console.print(Text.assemble(("your answer: ", "bold"), given if given is not None else "(unanswered)"))
+    console.print(Text.assemble(("your answer: ", "bold"), printable(given) if given is not None else "(unanswered)"))
     render_solution(console, variant, outcome.result)
 
 
@@ -269,5 +270,5 @@ def render_history(console: Console, rows: Sequence[HistoryRow]) -> None:
         if exam.time_limit_s is not None:
             used += f" of {format_duration(exam.time_limit_s)}"
         started = exam.started_at.strftime("%Y-%m-%d %H:%M")
-        table.add_row(started, ", ".join(row.topics), score, f"{row.answered}/{total}", used)
+        table.add_row(started, literal(", ".join(row.topics)), score, f"{row.answered}/{total}", used)
     console.print(table)

@@ -11,6 +11,7 @@ from rich.text import Text
 from dlquiz.grading import LETTERS, Result, expected_text
 from dlquiz.numfmt import is_matrix
 from dlquiz.question import CodeQuestion, RecallQuestion
+from dlquiz.ui.safe import literal, printable
 from dlquiz.variants import Variant
 
 
@@ -39,15 +40,16 @@ def answer_hint(variant: Variant) -> str:
 
 def render_variant(console: Console, variant: Variant, header: str = "", hint: bool = True) -> None:
     question = variant.question
-    parts: list = [Text(variant.prompt, style="bold")]
+    parts: list = [literal(variant.prompt, style="bold")]
     if isinstance(question, CodeQuestion):
         from rich.syntax import Syntax  # pygments: loaded only for a code question
 
-        parts.append(Syntax(question.code.rstrip("\n"), question.language, theme="ansi_dark", line_numbers=False, word_wrap=True))
+        code = printable(question.code.rstrip("\n"))
+        parts.append(Syntax(code, question.language, theme="ansi_dark", line_numbers=False, word_wrap=True))
     if variant.kind == "choice":
-        parts.append(Text("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))))
+        parts.append(literal("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))))
     title = header or f"{question.topic} · {question.type}"
-    console.print(Panel(Group(*parts), title=title, title_align="left", expand=True))
+    console.print(Panel(Group(*parts), title=literal(title), title_align="left", expand=True))
     if hint:
         console.print(Text(answer_hint(variant), style="dim"))
 
@@ -62,23 +64,23 @@ def render_solution(console: Console, variant: Variant, result: Result | None = 
         verdict = Text("✔ right" if result.correct else "✘ wrong", style="bold green" if result.correct else "bold red")
         console.print(verdict)
         if result.detail:
-            console.print(Text(result.detail))
+            console.print(literal(result.detail))
         if result.diagnosis:
-            console.print(Text(result.diagnosis, style="yellow"))
+            console.print(literal(result.diagnosis, style="yellow"))
     if isinstance(question, RecallQuestion):
-        console.print(Panel(Markdown(question.answer), title="model answer", title_align="left"))
+        console.print(Panel(Markdown(printable(question.answer)), title="model answer", title_align="left"))
         if question.key_points:
             console.print(Text("Key points to check yourself against:", style="bold"))
             for point in question.key_points:
-                console.print(Text(f"  • {point}"))
+                console.print(literal(f"  • {point}"))
     else:
-        console.print(Text.assemble(("answer: ", "bold"), expected_text(variant)))
+        console.print(Text.assemble(("answer: ", "bold"), printable(expected_text(variant))))
     if variant.steps:
         console.print(Text("worked steps:", style="bold"))
         for number, step in enumerate(variant.steps, start=1):
-            console.print(Text(f"  {number}. {step}"))
+            console.print(literal(f"  {number}. {step}"))
     if question.explanation:
-        console.print(Markdown(question.explanation.strip()))
+        console.print(Markdown(printable(question.explanation.strip())))
 
 
 def busy_notice(console: Console) -> Callable[[float], None]:

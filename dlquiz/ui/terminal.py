@@ -79,18 +79,60 @@ class Terminal:
 def _read_key(fd: int) -> str:
     """The first printable key, Enter, Ctrl-C or Ctrl-D ("" at end of input); anything else is skipped."""
     import os
+
+    pending = b""
+    while True:
+        if not pending:
+            pending = os.read(fd, 1024)
+            if not pending:
+                return ""
+        if pending[:1] == b"\x1b":
+            pending = _after_escape(fd, pending)
+            continue
+        char, pending = _first_char(pending)
+        if char in "\r\n\x03\x04" or char.isprintable():
+            return char  # keys typed after it in the same burst are dropped: a single-key prompt takes one
+
+
+def _more(fd: int, wait: float) -> bytes:
+    import os
     import select
 
-    while True:
-        burst = os.read(fd, 1024)
-        if not burst:
-            return ""
-        if burst[:1] == b"\x1b":
-            # The rest of an escape sequence or paste may still be arriving: drain it, grade nothing.
-            while select.select([fd], [], [], 0.05)[0] and os.read(fd, 1024):
-                pass
+    return os.read(fd, 1024) if select.select([fd], [], [], wait)[0] else b""
+
+
+def _after_escape(fd: int, buf: bytes) -> bytes:
+    """What follows one escape sequence (arrow, function key, Alt+key) or a whole bracketed paste."""
+    if len(buf) == 1:
+        buf += _more(fd, 0.05)  # the rest of a sequence arrives at once; a lone Escape does not
+        if len(buf) == 1:
+            return b""
+    if buf.startswith(b"\x1b[200~"):  # a paste is never a key press: skip to its end marker
+        while b"\x1b[201~" not in buf:
+            more = _more(fd, 1.0)
+            if not more:
+                return b""
+            buf += more
+        return buf.split(b"\x1b[201~", 1)[1]
+    if buf[1:2] == b"[":  # CSI: parameters, then one final byte from @ to ~
+        while True:
+            for i in range(2, len(buf)):
+                if 0x40 <= buf[i] <= 0x7E:
+                    return buf[i + 1 :]
+            more = _more(fd, 0.05)
+            if not more:
+                return b""
+            buf += more
+    if buf[1:2] == b"O":  # SS3: F1-F4 and arrows in application mode
+        return buf[3:]
+    return buf[2:]  # Alt+key
+
+
+def _first_char(buf: bytes) -> tuple[str, bytes]:
+    """The first character of ``buf`` and the bytes after it; a byte that is not UTF-8 reads as U+FFFD."""
+    for size in range(1, 5):
+        try:
+            return buf[:size].decode("utf-8"), buf[size:]
+        except UnicodeDecodeError:
             continue
-        text = burst.decode("utf-8", errors="replace")  # a non-UTF-8 byte is a key, not a crash
-        char = text[0]
-        if char in "\r\n\x03\x04" or char.isprintable():
-            return char
+    return "\ufffd", buf[1:]
