@@ -7,7 +7,6 @@ CLI starts faster than this; dlquiz's start-up figures are ratios against it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -16,12 +15,12 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_mar
 
 @app.command()
 def drill(
-    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", help="Only this topic (repeatable)."),
-    difficulty: Optional[List[int]] = typer.Option(None, "--difficulty", "-d", min=1, max=3, help="Difficulty."),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="At most N questions."),
+    topic: list[str] | None = typer.Option(None, "--topic", "-t", help="Only this topic (repeatable)."),
+    difficulty: list[int] | None = typer.Option(None, "--difficulty", "-d", min=1, max=3, help="Difficulty."),
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most N questions."),
     cram: bool = typer.Option(False, "--cram", help="Practise ahead of schedule."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="Also load this bank."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed."),
+    bank: list[Path] | None = typer.Option(None, "--bank", "-b", help="Also load this bank."),
 ) -> None:
     """Do nothing, with options parsed like dlquiz's."""
 

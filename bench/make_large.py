@@ -73,10 +73,20 @@ def make_history(db_path: Path, reviews: int, questions: int, seed: int = 0, ids
             qid = ids[rng.randrange(questions)]
             when = start + timedelta(seconds=int(n * 365 * 86400 / reviews))
             correct = rng.random() < 0.8
-            rows.append((
-                str(uuid.UUID(int=rng.getrandbits(128))), qid, rng.randrange(2**31), "42", int(correct),
-                3 if correct else 1, iso_utc(when), rng.randrange(2000, 60000), "drill", None,
-            ))
+            rows.append(
+                (
+                    str(uuid.UUID(int=rng.getrandbits(128))),
+                    qid,
+                    rng.randrange(2**31),
+                    "42",
+                    int(correct),
+                    3 if correct else 1,
+                    iso_utc(when),
+                    rng.randrange(2000, 60000),
+                    "drill",
+                    None,
+                )
+            )
             if len(rows) == 50_000:
                 _insert(db, rows)
                 rows = []
@@ -85,8 +95,10 @@ def make_history(db_path: Path, reviews: int, questions: int, seed: int = 0, ids
         db.executemany(
             "INSERT OR REPLACE INTO cards (question_id, card_id, state, step, stability, difficulty, due, last_review)"
             " VALUES (?, ?, 2, NULL, 30.0, 5.0, ?, ?)",
-            [(ids[i], i + 1, iso_utc(due + timedelta(minutes=i)), iso_utc(due - timedelta(days=30)))
-             for i in range(questions)],
+            [
+                (ids[i], i + 1, iso_utc(due + timedelta(minutes=i)), iso_utc(due - timedelta(days=30)))
+                for i in range(questions)
+            ],
         )
     db.close()
     print(f"{reviews} reviews over {questions} questions in {db_path}")

@@ -71,10 +71,15 @@ def startup_figures() -> list[Figure]:
         Figure("dlquiz --help", DLQUIZ + ["--help"], target="≤ 1.0×", limit=1.0),
         Figure("dlquiz --version", DLQUIZ + ["--version"], target="≤ 1.0×", limit=1.0),
         Figure("dlquiz list", DLQUIZ + ["list"], target="≤ 1.2×", limit=1.2),
-        Figure("dlquiz show (template)", DLQUIZ + ["show", "conv-output-size", "--seed", "1"], target="≤ 1.2×",
-               limit=1.2),
-        Figure("dlquiz solve conv_output_size", DLQUIZ + ["solve", "conv_output_size", "n=227", "f=11", "p=0",
-               "s=4"], target="≤ 1.2×", limit=1.2),
+        Figure(
+            "dlquiz show (template)", DLQUIZ + ["show", "conv-output-size", "--seed", "1"], target="≤ 1.2×", limit=1.2
+        ),
+        Figure(
+            "dlquiz solve conv_output_size",
+            DLQUIZ + ["solve", "conv_output_size", "n=227", "f=11", "p=0", "s=4"],
+            target="≤ 1.2×",
+            limit=1.2,
+        ),
         Figure("first drill question (piped)", drill, target="≤ 1.2×", limit=1.2, until=QUESTION_MARK),
         Figure("first drill question (pty)", drill, target="≤ 1.2×", limit=1.2, until=QUESTION_MARK, use_pty=True),
     ]
@@ -84,24 +89,66 @@ def scale_figures(big: dict[str, Path]) -> list[Figure]:
     b10k, b50k, export = str(big["b10k"]), str(big["b50k"]), str(big["export"])
     drill_big = DLQUIZ + ["drill", "--limit", "1", "--seed", "1", "--bank", b10k]
     return [
-        Figure("10k questions, first load (cold cache)", DLQUIZ + ["list", "--bank", b10k], floor=None,
-               target="< 1 s", limit=1.0, home="empty", fresh=True),
-        Figure("50k questions, first load (cold cache)", DLQUIZ + ["list", "--bank", b50k], floor=None,
-               target="≤ 6× the 10k load", home="empty", fresh=True),
-        Figure("10k questions, first question (warm cache)", drill_big, target="≤ 1.3×", limit=1.3,
-               until=QUESTION_MARK, home="warm10k"),
-        Figure("1M reviews, first question", drill_big, target="≤ 1.5×", limit=1.5, until=QUESTION_MARK,
-               home="h1m"),
-        Figure("1M reviews, dlquiz stats", DLQUIZ + ["stats", "--bank", b10k], floor=None, target="< 1 s", limit=1.0,
-               home="h1m"),
-        Figure("1M reviews, dlquiz export", DLQUIZ + ["export", "--bank", b10k], floor=None, target="< 200 MB",
-               home="h1m", memory=True, mem_limit_mb=200),
-        Figure("1M reviews, dlquiz import", DLQUIZ + ["import", export], floor=None, target="< 30 s, < 300 MB",
-               limit=30.0, home="empty", fresh=True, memory=True, mem_limit_mb=300),
+        Figure(
+            "10k questions, first load (cold cache)",
+            DLQUIZ + ["list", "--bank", b10k],
+            floor=None,
+            target="< 1 s",
+            limit=1.0,
+            home="empty",
+            fresh=True,
+        ),
+        Figure(
+            "50k questions, first load (cold cache)",
+            DLQUIZ + ["list", "--bank", b50k],
+            floor=None,
+            target="≤ 6× the 10k load",
+            home="empty",
+            fresh=True,
+        ),
+        Figure(
+            "10k questions, first question (warm cache)",
+            drill_big,
+            target="≤ 1.3×",
+            limit=1.3,
+            until=QUESTION_MARK,
+            home="warm10k",
+        ),
+        Figure("1M reviews, first question", drill_big, target="≤ 1.5×", limit=1.5, until=QUESTION_MARK, home="h1m"),
+        Figure(
+            "1M reviews, dlquiz stats",
+            DLQUIZ + ["stats", "--bank", b10k],
+            floor=None,
+            target="< 1 s",
+            limit=1.0,
+            home="h1m",
+        ),
+        Figure(
+            "1M reviews, dlquiz export",
+            DLQUIZ + ["export", "--bank", b10k],
+            floor=None,
+            target="< 200 MB",
+            home="h1m",
+            memory=True,
+            mem_limit_mb=200,
+        ),
+        Figure(
+            "1M reviews, dlquiz import",
+            DLQUIZ + ["import", export],
+            floor=None,
+            target="< 30 s, < 300 MB",
+            limit=30.0,
+            home="empty",
+            fresh=True,
+            memory=True,
+            mem_limit_mb=300,
+        ),
     ]
 
 
-def run_once(argv: list[str], env: dict[str, str], until: bytes | None, use_pty: bool, memory: bool) -> tuple[float, float]:
+def run_once(
+    argv: list[str], env: dict[str, str], until: bytes | None, use_pty: bool, memory: bool
+) -> tuple[float, float]:
     """Seconds until exit (or until ``until`` shows), and the max RSS in MB when ``memory``."""
     if memory:
         argv = ["/usr/bin/time", "-v"] + argv
@@ -117,8 +164,13 @@ def run_once(argv: list[str], env: dict[str, str], until: bytes | None, use_pty:
         if not seen:
             raise RuntimeError(f"{' '.join(argv)}: never printed {until!r} on a pty")
         return elapsed, 0.0
-    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE if memory else subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if memory else subprocess.DEVNULL,
+    )
     assert proc.stdout is not None
     if until is not None:
         seen = _wait_for(proc.stdout.fileno(), until)
@@ -174,8 +226,11 @@ def prepare(work: Path, big_src: Path | None, scale: bool) -> tuple[dict[str, Pa
     make = [PY, str(BENCH / "make_large.py")]
     homes = {"empty": work / "home-empty", "small": work / "home-small"}
     homes["empty"].mkdir()
-    subprocess.run(make + ["history", str(homes["small"] / "progress.db"), "--reviews", "10000", "--bundled"],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        make + ["history", str(homes["small"] / "progress.db"), "--reviews", "10000", "--bundled"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     big: dict[str, Path] = {}
     if not scale:
         return homes, big
@@ -201,8 +256,9 @@ def prepare(work: Path, big_src: Path | None, scale: bool) -> tuple[dict[str, Pa
     return homes, big
 
 
-def measure(figures: list[Figure], floors: dict[str, list[float]], homes: dict[str, Path], runs: int,
-            work: Path) -> None:
+def measure(
+    figures: list[Figure], floors: dict[str, list[float]], homes: dict[str, Path], runs: int, work: Path
+) -> None:
     base_env = dict(os.environ, NO_COLOR="1", COLUMNS="80", TERM="xterm")
     jobs: list[tuple[str, object]] = [("floor", name) for name in FLOORS] + [("figure", f) for f in figures]
     for round_ in range(runs):
@@ -210,8 +266,9 @@ def measure(figures: list[Figure], floors: dict[str, list[float]], homes: dict[s
         for kind, job in jobs:
             if kind == "floor":
                 assert isinstance(job, str)
-                floors[job].append(run_once(FLOORS[job], dict(base_env, DLQUIZ_HOME=str(homes["small"])),
-                                            None, False, False)[0])
+                floors[job].append(
+                    run_once(FLOORS[job], dict(base_env, DLQUIZ_HOME=str(homes["small"])), None, False, False)[0]
+                )
                 continue
             assert isinstance(job, Figure)
             home = homes[job.home]
@@ -219,8 +276,9 @@ def measure(figures: list[Figure], floors: dict[str, list[float]], homes: dict[s
                 home = work / f"fresh-{round_}-{id(job)}"
                 shutil.copytree(homes[job.home], home)
             try:
-                seconds, rss = run_once(job.argv, dict(base_env, DLQUIZ_HOME=str(home)), job.until, job.use_pty,
-                                        job.memory)
+                seconds, rss = run_once(
+                    job.argv, dict(base_env, DLQUIZ_HOME=str(home)), job.until, job.use_pty, job.memory
+                )
             except RuntimeError as error:  # e.g. a command this checkout does not have yet
                 print(f"  {job.name}: {error}"[:300], file=sys.stderr)
                 seconds, rss = float("nan"), float("nan")
@@ -239,7 +297,7 @@ def report(figures: list[Figure], floors: dict[str, list[float]]) -> bool:
     for fig in figures:
         median = statistics.median(fig.times)
         if fig.floor is not None:
-            ratio = statistics.median(t / f for t, f in zip(fig.times, floors[fig.floor]))
+            ratio = statistics.median(t / f for t, f in zip(fig.times, floors[fig.floor], strict=False))
             value, shown = ratio, f"{ratio:6.2f}×"
             floor_col = fig.floor
         else:
@@ -253,7 +311,9 @@ def report(figures: list[Figure], floors: dict[str, list[float]]) -> bool:
                 extra += " MISSED"
         missed = fig.limit is not None and value > fig.limit
         ok = ok and not missed
-        print(f"{fig.name:44} {median:9.3f} {floor_col:>14} {shown:>7}  {fig.target}{extra}{' MISSED' if missed else ''}")
+        print(
+            f"{fig.name:44} {median:9.3f} {floor_col:>14} {shown:>7}  {fig.target}{extra}{' MISSED' if missed else ''}"
+        )
     return ok
 
 
@@ -281,11 +341,15 @@ def main() -> int:
             report(figures, floors)
             all_figures += figures
         scale = {f.name: f for f in all_figures}
-        small, large = scale.get("10k questions, first load (cold cache)"), scale.get(
-            "50k questions, first load (cold cache)")
+        small, large = (
+            scale.get("10k questions, first load (cold cache)"),
+            scale.get("50k questions, first load (cold cache)"),
+        )
         if small and large:
-            print(f"\nlinearity: 50k load / 10k load = "
-                  f"{statistics.median(large.times) / statistics.median(small.times):.2f} (target ≤ 6)")
+            print(
+                f"\nlinearity: 50k load / 10k load = "
+                f"{statistics.median(large.times) / statistics.median(small.times):.2f} (target ≤ 6)"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

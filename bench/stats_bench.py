@@ -60,8 +60,18 @@ def build(db: Path, reviews: int, questions: int, now: datetime, seed: int = 1) 
                 last = now - timedelta(days=rng.uniform(0, 60))
                 state = 2 if rng.random() < 0.8 else rng.choice((1, 3))
                 due = last + timedelta(days=rng.uniform(0, 90))
-                cards.append((qid, n, state, 0 if state != 2 else None, rng.uniform(1, 100), rng.uniform(1, 10),
-                              iso_utc(due), iso_utc(last)))
+                cards.append(
+                    (
+                        qid,
+                        n,
+                        state,
+                        0 if state != 2 else None,
+                        rng.uniform(1, 100),
+                        rng.uniform(1, 10),
+                        iso_utc(due),
+                        iso_utc(last),
+                    )
+                )
             store.db.executemany(
                 "INSERT INTO cards (question_id, card_id, state, step, stability, difficulty, due, last_review)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -94,16 +104,22 @@ def main() -> int:
 
     started = time.perf_counter()
     ids = build(home / "progress.db", args.reviews, args.questions, now)
-    print(f"built {args.reviews:,} reviews over {len(ids):,} questions in {time.perf_counter() - started:.1f} s"
-          f" ({(home / 'progress.db').stat().st_size / 1e6:.0f} MB)")
+    print(
+        f"built {args.reviews:,} reviews over {len(ids):,} questions in {time.perf_counter() - started:.1f} s"
+        f" ({(home / 'progress.db').stat().st_size / 1e6:.0f} MB)"
+    )
 
     from dlquiz.figures import gather
 
     def in_process() -> float:
         with Store.open(home / "progress.db") as store:
             begin = time.perf_counter()
-            gather(store, {qid: f"topic-{i % 20}" for i, qid in enumerate(ids)}, datetime.now(timezone.utc),
-                   learner_zone("America/New_York"))
+            gather(
+                store,
+                {qid: f"topic-{i % 20}" for i, qid in enumerate(ids)},
+                datetime.now(timezone.utc),
+                learner_zone("America/New_York"),
+            )
             return time.perf_counter() - begin
 
     floor = timings([sys.executable, "-c", "import typer"], args.runs, env)

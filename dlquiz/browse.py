@@ -33,8 +33,12 @@ class QuestionRow:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "type": self.type, "topic": self.topic, "tags": list(self.tags),
-            "difficulty": self.difficulty, "state": self.state,
+            "id": self.id,
+            "type": self.type,
+            "topic": self.topic,
+            "tags": list(self.tags),
+            "difficulty": self.difficulty,
+            "state": self.state,
             "due": self.due.isoformat(timespec="seconds") if self.due else None,
         }
 

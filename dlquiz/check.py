@@ -154,8 +154,13 @@ def _check_choices(question: NumericQuestion, variants: list[Variant]) -> list[s
     fewest = min(len(v.options) for v in variants)
     if fewest >= 2:
         return []
-    return [_where(question, f"present: mcq shows only {fewest} option(s) in some draw: the wrong options "
-                             "equal the answer within its tolerance; narrow the tolerance or add distractors")]
+    return [
+        _where(
+            question,
+            f"present: mcq shows only {fewest} option(s) in some draw: the wrong options "
+            "equal the answer within its tolerance; narrow the tolerance or add distractors",
+        )
+    ]
 
 
 def _check_static(question: NumericQuestion, variant: Variant) -> list[str]:

@@ -142,9 +142,14 @@ class DrillSession:
         Raises AnswerFormatError (nothing saved) when ``text`` cannot be read.
         """
         taken = self.core.elapsed_ms() if duration_ms is None else duration_ms
-        return self._track(self.core.submit(
-            variant, text, lambda result: rating_for(variant.question.type, result.correct, taken, self_rating), taken
-        ))
+        return self._track(
+            self.core.submit(
+                variant,
+                text,
+                lambda result: rating_for(variant.question.type, result.correct, taken, self_rating),
+                taken,
+            )
+        )
 
     def dont_know(self, variant: Variant, duration_ms: int | None = None) -> Answer:
         """The learner gives up: saved as a wrong answer rated Again, the answer shown."""
@@ -183,6 +188,10 @@ class DrillSession:
         waiting = [due for due in mine if due > now]
         right = sum(t.right for t in by_topic.values())
         return Summary(
-            len(self.core.answers), right, by_topic, min(waiting) if waiting else None, self.core.left,
+            len(self.core.answers),
+            right,
+            by_topic,
+            min(waiting) if waiting else None,
+            self.core.left,
             due_now=sum(due <= now for due in mine),
         )

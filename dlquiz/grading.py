@@ -59,7 +59,11 @@ def _grade_choice(variant: Variant, text: str) -> Result:
     if variant.multi and not correct:
         missing = [LETTERS[i] for i in variant.answer if i not in chosen]
         extra = [LETTERS[i] for i in chosen if i not in variant.answer]
-        parts = [f"{label}: {', '.join(letters)}" for label, letters in (("missing", missing), ("not right", extra)) if letters]
+        parts = [
+            f"{label}: {', '.join(letters)}"
+            for label, letters in (("missing", missing), ("not right", extra))
+            if letters
+        ]
         feedback.insert(0, "; ".join(parts))
     diagnosis = None
     if not correct and variant.number_answer is not None:  # a numeric question shown as choices
@@ -98,7 +102,11 @@ def _grade_number(variant: Variant, text: str) -> Result:
     if not isinstance(answer, list):
         return Result(correct, text, expected_text(variant), _percent_hint(variant, given, text, correct), diagnosis)
     flat_given, flat_answer = flat(given), flat(answer)
-    off = [i for i, (g, a) in enumerate(zip(flat_given, flat_answer)) if not close(float(g), a, variant.tolerance)]
+    off = [
+        i
+        for i, (g, a) in enumerate(zip(flat_given, flat_answer, strict=False))
+        if not close(float(g), a, variant.tolerance)
+    ]
     detail = ""
     if off:
         if is_matrix(answer):
@@ -120,7 +128,7 @@ def _percent_hint(variant: Variant, given: float, text: str, correct: bool) -> s
 def first_difference(given: str, expected: str) -> str:
     """Where a typed output first differs from the real one: ``line 2: you typed '…', it prints '…'``."""
     typed, real = normalize_output(given).split("\n"), normalize_output(expected).split("\n")
-    for number, (a, b) in enumerate(zip(typed, real), start=1):
+    for number, (a, b) in enumerate(zip(typed, real, strict=False), start=1):
         if a != b:
             return f"line {number}: you typed {a!r}, it prints {b!r}"
     if len(typed) != len(real):
@@ -149,5 +157,5 @@ def outputs_match(given: str, expected: str, tolerance: Tolerance | None) -> boo
         return False
     numbers_a, numbers_b = _NUMBER.findall(a), _NUMBER.findall(b)
     return len(numbers_a) == len(numbers_b) and all(
-        close(float(x), float(y), tolerance) for x, y in zip(numbers_a, numbers_b)
+        close(float(x), float(y), tolerance) for x, y in zip(numbers_a, numbers_b, strict=False)
     )

@@ -34,26 +34,35 @@ def question_history(store: Store, scheduler: Scheduler, question_id: str, now: 
     """
     reviews = store.reviews(question_id)
     events = store.events(question_id)
-    timeline = sorted([(r.reviewed_at, r.uid, r) for r in reviews] + [(e.at, e.uid, e) for e in events],
-                      key=lambda item: (item[0], item[1]))
+    timeline = sorted(
+        [(r.reviewed_at, r.uid, r) for r in reviews] + [(e.at, e.uid, e) for e in events],
+        key=lambda item: (item[0], item[1]),
+    )
     entries: list[dict[str, Any]] = []
     card = None
     for at, _uid, item in timeline:
         if isinstance(item, QuestionEvent):
             if item.kind == "reset":
                 card = None
-            entries.append({"kind": item.kind, "at": iso_utc(at),
-                            "until": iso_utc(item.until) if item.until else None})
+            entries.append({"kind": item.kind, "at": iso_utc(at), "until": iso_utc(item.until) if item.until else None})
             continue
         interval = None
         if item.mode != "cram":
             card = review_card(scheduler, card, question_id, item.rating, at, item.duration_ms)
             interval = round((card.due - at).total_seconds() / 86400, 3)
-        entries.append({
-            "kind": "review", "at": iso_utc(at), "answer": item.answer, "correct": item.correct,
-            "rating": item.rating, "rating_name": Rating(item.rating).name, "interval_days": interval,
-            "mode": item.mode, "seed": item.seed,
-        })
+        entries.append(
+            {
+                "kind": "review",
+                "at": iso_utc(at),
+                "answer": item.answer,
+                "correct": item.correct,
+                "rating": item.rating,
+                "rating_name": Rating(item.rating).name,
+                "interval_days": interval,
+                "mode": item.mode,
+                "seed": item.seed,
+            }
+        )
     stored = store.card(question_id)
     status, _due = question_state(question_id, stored, set_aside(store.events(), now))
     card_info = None

@@ -160,7 +160,8 @@ def replay_card(
     """
     counted = sorted(
         (
-            r for r in reviews
+            r
+            for r in reviews
             if r.mode != "cram" and r.question_id == question_id and (since is None or r.reviewed_at > since)
         ),
         key=lambda r: (r.reviewed_at, r.uid),
@@ -295,7 +296,7 @@ def last_resets(events: Iterable[QuestionEvent]) -> dict[str, datetime]:
     return {e.question_id: e.at for e in events if e.kind == "reset"}
 
 
-def available(store: Store, questions: Sequence[QuestionLike], now: datetime) -> list[QuestionLike]:
+def available(store: Store, questions: Sequence[Q], now: datetime) -> list[Q]:
     """``questions`` without those suspended or buried at ``now``: what a drill or exam may ask."""
     aside = set_aside(store.events(), now)
     return [q for q in questions if q.id not in aside]

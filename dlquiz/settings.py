@@ -78,8 +78,13 @@ SETTINGS = {
         Setting("new_per_day", "new questions introduced per day", int, 0, 1000),
         Setting("reviews_per_day", "reviews of seen questions per day", int, 0, 10000),
         Setting(TIMEZONE, "your time zone: days start at midnight there", str),
-        Setting("bank_paths", "bank files or folders every command loads, as if given with --bank", list,
-                default=[], local=True),
+        Setting(
+            "bank_paths",
+            "bank files or folders every command loads, as if given with --bank",
+            list,
+            default=[],
+            local=True,
+        ),
         Setting("bundled_banks", "load the banks that come with dlquiz", bool, default=True, local=True),
     )
 }

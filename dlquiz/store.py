@@ -49,8 +49,20 @@ from dlquiz import paths
 from dlquiz.errors import StoreBusy, StoreError
 
 __all__ = [
-    "Store", "Review", "Exam", "QuestionEvent", "EVENT_KINDS", "MODES", "MIGRATIONS", "BUSY_TIMEOUT_S",
-    "iso_utc", "parse_utc", "card_to_dict", "card_from_dict", "migrate", "schema",
+    "Store",
+    "Review",
+    "Exam",
+    "QuestionEvent",
+    "EVENT_KINDS",
+    "MODES",
+    "MIGRATIONS",
+    "BUSY_TIMEOUT_S",
+    "iso_utc",
+    "parse_utc",
+    "card_to_dict",
+    "card_from_dict",
+    "migrate",
+    "schema",
 ]
 
 T = TypeVar("T")
@@ -65,7 +77,9 @@ def _store_error(error: sqlite3.Error, path: Path) -> StoreError:
     if _disk_full(error, path):
         return StoreError(f"{path}: the disk is full; free some space (nothing answered so far is lost)")
     if "locked" in text or "busy" in text:
-        return StoreBusy(f"{path}: another dlquiz (an import?) held the progress database for over {BUSY_TIMEOUT_S:g} s")
+        return StoreBusy(
+            f"{path}: another dlquiz (an import?) held the progress database for over {BUSY_TIMEOUT_S:g} s"
+        )
     if "readonly" in text or "read-only" in text:
         return StoreError(f"{path}: the progress database is read-only here; dlquiz cannot save")
     return StoreError(f"{path}: the progress database failed ({error})")
@@ -409,7 +423,9 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
 )
 
 
-def migrate(db: sqlite3.Connection, migrations: Sequence[tuple[str, Callable]] = MIGRATIONS) -> list[str]:
+def migrate(
+    db: sqlite3.Connection, migrations: Sequence[tuple[str, Callable[[sqlite3.Connection], None]]] = MIGRATIONS
+) -> list[str]:
     """Apply the migrations not yet recorded, in order; return the names applied."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS migrations ("
@@ -460,14 +476,14 @@ def _enable_wal(db: sqlite3.Connection) -> str:
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
         try:
-            return db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            return str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
 
 
-def _review_from_row(row: sqlite3.Row | tuple) -> Review:
+def _review_from_row(row: tuple[Any, ...]) -> Review:
     id_, uid, qid, seed, answer, correct, rating, at, duration, mode, exam_id = row
     return Review(
         id=id_,
@@ -484,7 +500,7 @@ def _review_from_row(row: sqlite3.Row | tuple) -> Review:
     )
 
 
-def _exam_from_row(row: tuple) -> Exam:
+def _exam_from_row(row: tuple[Any, ...]) -> Exam:
     id_, uid, started, finished, limit, qids, score = row
     return Exam(
         id=id_,
@@ -506,7 +522,9 @@ class Store:
         # Rows that could not be read back, described for the user; readers skip them.
         self.damaged: list[str] = []
 
-    def _readable(self, kind: str, rows: Iterator[tuple[Any, ...]], read: Callable[[tuple[Any, ...]], T]) -> Iterator[T]:
+    def _readable(
+        self, kind: str, rows: Iterator[tuple[Any, ...]], read: Callable[[tuple[Any, ...]], T]
+    ) -> Iterator[T]:
         """``read`` each row, skipping (and noting in ``damaged``) those a hand edit or damage made unreadable."""
         for row in rows:
             try:
@@ -637,7 +655,7 @@ class Store:
         return dict(self._readable("card of", rows, lambda row: (row[0], self._card_from_row(row[1:]))))
 
     @staticmethod
-    def _card_from_row(row: tuple) -> Card:
+    def _card_from_row(row: tuple[Any, ...]) -> Card:
         card_id, state, step, stability, difficulty, due, last = row
         return card_from_dict(
             {
@@ -664,8 +682,16 @@ class Store:
                 "ON CONFLICT (question_id) DO UPDATE SET card_id = excluded.card_id, state = excluded.state, "
                 "step = excluded.step, stability = excluded.stability, difficulty = excluded.difficulty, "
                 "due = excluded.due, last_review = excluded.last_review",
-                (question_id, d["card_id"], d["state"], d["step"], d["stability"], d["difficulty"], d["due"],
-                 d["last_review"]),
+                (
+                    question_id,
+                    d["card_id"],
+                    d["state"],
+                    d["step"],
+                    d["stability"],
+                    d["difficulty"],
+                    d["due"],
+                    d["last_review"],
+                ),
             )
 
     # reviews ----------------------------------------------------------------
@@ -738,7 +764,7 @@ class Store:
     def reviews(self, question_id: str | None = None) -> list[Review]:
         """The review log (of one question, or all), oldest first."""
         sql = f"SELECT {_REVIEW_COLUMNS} FROM reviews"
-        args: tuple = ()
+        args: tuple[Any, ...] = ()
         if question_id is not None:
             sql += " WHERE question_id = ?"
             args = (question_id,)
@@ -773,17 +799,18 @@ class Store:
                 " AND f.mode != 'cram' AND f.reviewed_at < ?)"
             )
             args.append(iso_utc(seen_before))
-        return self.db.execute(sql, args).fetchone()[0]
+        return int(self.db.execute(sql, args).fetchone()[0])
 
     def count_new_since(self, since: datetime) -> int:
         """Questions introduced at or after ``since``: their first non-cram review is that late."""
         # Today's reviews (time index) without an earlier one (question index): never the whole log.
-        return self.db.execute(
+        row = self.db.execute(
             "SELECT COUNT(DISTINCT r.question_id) FROM reviews r WHERE r.reviewed_at >= ? AND r.mode != 'cram'"
             " AND NOT EXISTS (SELECT 1 FROM reviews f WHERE f.question_id = r.question_id"
             " AND f.mode != 'cram' AND f.reviewed_at < ?)",
             (iso_utc(since), iso_utc(since)),
-        ).fetchone()[0]
+        ).fetchone()
+        return int(row[0])
 
     # aggregates for figures --------------------------------------------------
     # The store counts; dlquiz.figures decides what the counts mean. Every
@@ -896,12 +923,15 @@ class Store:
         """Save a JSON-serialisable setting."""
         with self.transaction():
             self.db.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value)),
             )
 
     def settings(self) -> dict[str, Any]:
-        return {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM settings ORDER BY key")}
+        return {
+            key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM settings ORDER BY key")
+        }
 
     def delete_setting(self, key: str) -> bool:
         """Forget a setting (its default applies again); False if it was not set."""
@@ -916,8 +946,14 @@ class Store:
             added = self.db.execute(
                 "INSERT OR IGNORE INTO question_events (uid, question_id, kind, at, until, new_id)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (event.uid, event.question_id, event.kind, iso_utc(event.at),
-                 iso_utc(event.until) if event.until else None, event.new_id),
+                (
+                    event.uid,
+                    event.question_id,
+                    event.kind,
+                    iso_utc(event.at),
+                    iso_utc(event.until) if event.until else None,
+                    event.new_id,
+                ),
             )
             return added.rowcount > 0
 
@@ -929,8 +965,14 @@ class Store:
             sql += " WHERE question_id = ?"
             args = (question_id,)
         return [
-            QuestionEvent(uid=uid, question_id=qid, kind=kind, at=parse_utc(at),
-                          until=parse_utc(until) if until else None, new_id=new_id)
+            QuestionEvent(
+                uid=uid,
+                question_id=qid,
+                kind=kind,
+                at=parse_utc(at),
+                until=parse_utc(until) if until else None,
+                new_id=new_id,
+            )
             for uid, qid, kind, at, until, new_id in self.db.execute(sql + " ORDER BY at, uid", args)
         ]
 
@@ -961,9 +1003,7 @@ class Store:
 
     # exams ------------------------------------------------------------------
 
-    def start_exam(
-        self, started_at: datetime, question_ids: Sequence[str], time_limit_s: int | None = None
-    ) -> Exam:
+    def start_exam(self, started_at: datetime, question_ids: Sequence[str], time_limit_s: int | None = None) -> Exam:
         """Record the start of an exam; reviews made during it carry its ``id``."""
         return self.add_exam(Exam(started_at=started_at, question_ids=tuple(question_ids), time_limit_s=time_limit_s))
 
@@ -977,12 +1017,18 @@ class Store:
             cursor = self.db.execute(
                 "INSERT INTO exams (uid, started_at, finished_at, time_limit_s, question_ids, score) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (d["uid"], d["started_at"], d["finished_at"], d["time_limit_s"], json.dumps(d["question_ids"]),
-                 d["score"]),
+                (
+                    d["uid"],
+                    d["started_at"],
+                    d["finished_at"],
+                    d["time_limit_s"],
+                    json.dumps(d["question_ids"]),
+                    d["score"],
+                ),
             )
             return replace(exam, id=cursor.lastrowid)
 
-    def finish_exam(self, exam_id: int, finished_at: datetime, score: float) -> Exam:
+    def finish_exam(self, exam_id: int, finished_at: datetime, score: float | None) -> Exam:
         """Record an exam's end and its score (fraction correct, 0..1)."""
         with self.transaction():
             cursor = self.db.execute(
@@ -1010,7 +1056,7 @@ class Store:
     # whole-database views ---------------------------------------------------
 
     def integrity_check(self) -> str:
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
     def dump(self) -> list[str]:
         """Every statement that recreates the database: compare two to see if anything changed."""
@@ -1021,6 +1067,8 @@ def schema(db: sqlite3.Connection) -> dict[str, list[str]]:
     """Tables (SQLite's own excluded) and their column names, for schema tests."""
     tables = [
         row[0]
-        for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
     ]
     return {t: [row[1] for row in db.execute(f"PRAGMA table_info({t})")] for t in tables}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -203,7 +203,9 @@ def _at(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
-def _field(obj: dict, key: str, where: str, check, expected: str, *, optional: bool = False) -> Any:
+def _field(
+    obj: dict[str, Any], key: str, where: str, check: Callable[[Any], bool], expected: str, *, optional: bool = False
+) -> Any:
     if key not in obj:
         raise _bad(_at(where, key), "missing")
     value = obj[key]
@@ -222,7 +224,7 @@ def _show(value: Any) -> str:
 
 
 def _time(
-    obj: dict, key: str, where: str, *, optional: bool = False, before: datetime | None = None
+    obj: dict[str, Any], key: str, where: str, *, optional: bool = False, before: datetime | None = None
 ) -> datetime | None:
     """A date-time field; with ``before``, it must lie between 2000 and that time (plus a day of skew)."""
     text = _field(obj, key, where, _is_text, "a date-time string", optional=optional)
@@ -237,13 +239,19 @@ def _time(
     return value
 
 
-def _object(value: Any, where: str) -> dict:
+def _required_time(obj: dict[str, Any], key: str, where: str, before: datetime) -> datetime:
+    value = _time(obj, key, where, before=before)
+    assert value is not None  # a required field: _field raised on a missing or null value
+    return value
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _bad(where, "expected an object")
     return value
 
 
-def _list(value: Any, where: str) -> list:
+def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise _bad(where, "expected a list")
     return value
@@ -262,23 +270,34 @@ def _check_card(card: Any, where: str) -> None:
 
 def _parse_exam(raw: Any, where: str, now: datetime) -> Exam:
     raw = _object(raw, where)
-    started = _time(raw, "started_at", where, before=now)
+    started = _required_time(raw, "started_at", where, now)
     finished = _time(raw, "finished_at", where, optional=True, before=now)
-    if started is not None and finished is not None and finished < started:
+    if finished is not None and finished < started:
         raise _bad(_at(where, "finished_at"), "the exam ends before it starts")
     return Exam(
         uid=_field(raw, "uid", where, _is_id, "a non-empty string"),
         started_at=started,
         finished_at=finished,
         time_limit_s=_field(
-            raw, "time_limit_s", where, lambda v: _is_int(v) and 0 <= v <= 7 * 24 * 3600, "seconds, at most a week",
+            raw,
+            "time_limit_s",
+            where,
+            lambda v: _is_int(v) and 0 <= v <= 7 * 24 * 3600,
+            "seconds, at most a week",
             optional=True,
         ),
         question_ids=tuple(
-            _field(raw, "question_ids", where, lambda v: isinstance(v, list) and all(_is_id(i) for i in v),
-                   "a list of question ids")
+            _field(
+                raw,
+                "question_ids",
+                where,
+                lambda v: isinstance(v, list) and all(_is_id(i) for i in v),
+                "a list of question ids",
+            )
         ),
-        score=_field(raw, "score", where, lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1", optional=True),
+        score=_field(
+            raw, "score", where, lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1", optional=True
+        ),
     )
 
 
@@ -291,7 +310,7 @@ def _parse_review(raw: Any, where: str, now: datetime) -> tuple[Review, str | No
         answer=_field(raw, "answer", where, lambda v: _is_text(v) and len(v) <= 100_000, "a string"),
         correct=_field(raw, "correct", where, lambda v: isinstance(v, bool), "true, false or null", optional=True),
         rating=_field(raw, "rating", where, lambda v: _is_int(v) and 1 <= v <= 4, "an integer 1-4"),
-        reviewed_at=_time(raw, "reviewed_at", where, before=now),
+        reviewed_at=_required_time(raw, "reviewed_at", where, now),
         duration_ms=_field(
             raw, "duration_ms", where, lambda v: _is_int(v) and 0 <= v <= MAX_DURATION_MS, "milliseconds, at most a day"
         ),
@@ -580,8 +599,9 @@ def _merge_exams(store: Store, exams: list[Exam]) -> tuple[dict[str, int], int]:
         if existing is None:
             existing = store.add_exam(exam)
             added += 1
-        elif existing.finished_at is None and exam.finished_at is not None:
+        elif existing.finished_at is None and exam.finished_at is not None and existing.id is not None:
             existing = store.finish_exam(existing.id, exam.finished_at, exam.score)
+        assert existing.id is not None  # a stored exam has its row id
         exam_ids[exam.uid] = existing.id
     return exam_ids, added
 

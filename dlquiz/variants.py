@@ -16,10 +16,10 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlquiz.errors import DlquizError, ExprError, SolverError
-from dlquiz.expr import Budget, BudgetExceeded
+from dlquiz.expr import Budget, BudgetExceeded, Expr
 from dlquiz.numfmt import format_grid, format_value, is_matrix
 from dlquiz.question import (
     CodeQuestion,
@@ -33,6 +33,9 @@ from dlquiz.question import (
     Tolerance,
 )
 from dlquiz.tolerance import matches
+
+if TYPE_CHECKING:
+    from dlquiz.solvers import Solution
 
 MAX_TRIES = 1000
 # Evaluation steps one variant may spend drawing; `dlquiz check` gives a template CHECK_STEPS for all its draws.
@@ -113,7 +116,9 @@ def sample_values(question: NumericQuestion, rng: random.Random, budget: Budget 
                 values[name] = expr.evaluate(values, budget)
             failed = next((c.text for c in question.constraints if not c.evaluate(values, budget)), None)
         except BudgetExceeded as error:
-            raise VariantError(question, f"{error} across its draws (heavy derive values, or constraints rarely met)") from None
+            raise VariantError(
+                question, f"{error} across its draws (heavy derive values, or constraints rarely met)"
+            ) from None
         except ExprError as error:
             # A derived value undefined for this draw (say, a division by a zero
             # parameter) rejects the draw, like a failed constraint.
@@ -122,7 +127,9 @@ def sample_values(question: NumericQuestion, rng: random.Random, budget: Budget 
             return values
         misses[failed] = misses.get(failed, 0) + 1
     worst = max(misses, key=misses.__getitem__)
-    raise VariantError(question, f"constraints cannot be met: no draw in {MAX_TRIES} satisfied them ('{worst}' failed most)")
+    raise VariantError(
+        question, f"constraints cannot be met: no draw in {MAX_TRIES} satisfied them ('{worst}' failed most)"
+    )
 
 
 def _show(values: dict[str, Any]) -> str:
@@ -159,12 +166,16 @@ def _pick(question: NumericQuestion, answer: Any, values: dict[str, Any]) -> Any
         if isinstance(index, bool) or not isinstance(index, int):
             raise VariantError(question, f"pick '{expr.text}' must give a whole number, got {format_value(index)}")
         if not isinstance(answer, list) or not -len(answer) <= index < len(answer):
-            raise VariantError(question, f"pick '{expr.text}' = {index} is outside the solver's answer {format_value(answer)}")
+            raise VariantError(
+                question, f"pick '{expr.text}' = {index} is outside the solver's answer {format_value(answer)}"
+            )
         answer = answer[index]
     return answer
 
 
-def solve_numeric(question: NumericQuestion, values: dict[str, Any], overrides: dict | None = None):
+def solve_numeric(
+    question: NumericQuestion, values: dict[str, Any], overrides: dict[str, Expr] | None = None
+) -> tuple[dict[str, Any], Solution, Any]:
     """Evaluate the solver inputs over ``values`` and call the solver.
 
     Returns (inputs, solution, answer): the answer is the picked part, in
@@ -301,7 +312,12 @@ def diagnosis_text(value: Any, why: str, unit: str) -> str:
 
 def _same_shape(a: Any, b: Any) -> bool:
     if isinstance(a, list) or isinstance(b, list):
-        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(_same_shape(x, y) for x, y in zip(a, b))
+        return (
+            isinstance(a, list)
+            and isinstance(b, list)
+            and len(a) == len(b)
+            and all(_same_shape(x, y) for x, y in zip(a, b, strict=False))
+        )
     return isinstance(a, (int, float)) and not isinstance(a, bool) and math.isfinite(a)
 
 

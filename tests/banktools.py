@@ -18,7 +18,11 @@ def write_bank(folder: Path, text: str, name: str = "bank.yaml") -> Path:
 
 
 def run_dlquiz(
-    *args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 120, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path | None = None,
+    input: str | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run the real command in a subprocess, as a user would; ``env`` overrides variables."""
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100", **(env or {}))

@@ -27,8 +27,14 @@ def main() -> None:
             when = start + timedelta(seconds=n)
             card = review_card(scheduler, store.card(qid), qid, 3, when, 1000)
             review = Review(
-                uid=f"{prefix}-{n}", question_id=qid, answer=str(n), correct=True, rating=3,
-                reviewed_at=when, duration_ms=1000, seed=n,
+                uid=f"{prefix}-{n}",
+                question_id=qid,
+                answer=str(n),
+                correct=True,
+                rating=3,
+                reviewed_at=when,
+                duration_ms=1000,
+                seed=n,
             )
             store.record_review(review, card)
             print(review.uid, flush=True)

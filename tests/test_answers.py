@@ -7,8 +7,8 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from profiles import examples
+
 from dlquiz import answers
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.errors import AnswerFormatError
@@ -302,7 +302,9 @@ def test_single_letter(text):
     assert parse_letters(text, 4, multi=False) == (1,)
 
 
-@pytest.mark.parametrize("text", ["a,c", "ac", "a c", "c, a", "CA", "a, c, a", "(a) (c)", "a) c)", "a;c", "a/c", "a & c", "a+c"])
+@pytest.mark.parametrize(
+    "text", ["a,c", "ac", "a c", "c, a", "CA", "a, c, a", "(a) (c)", "a) c)", "a;c", "a/c", "a & c", "a+c"]
+)
 def test_multi_letters(text):
     assert parse_letters(text, 5, multi=True) == (0, 2)
 
@@ -370,7 +372,9 @@ def test_parse_vector_returns_numbers_or_format_error(text, length):
     assert length is None or len(value) == length
 
 
-@given(st.one_of(st.text(max_size=300), number_text), st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3))))
+@given(
+    st.one_of(st.text(max_size=300), number_text), st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3)))
+)
 def test_parse_matrix_returns_rows_or_format_error(text, shape):
     try:
         value = parse_matrix(text, shape)
@@ -416,9 +420,13 @@ def test_ints_with_thousands_separators_round_trip(n):
 
 @given(st.lists(reals, min_size=1, max_size=8))
 def test_vector_round_trip(vector):
-    for text in (format_value(vector), " ".join(format_number(v) for v in vector), ", ".join(format_number(v) for v in vector)):
+    for text in (
+        format_value(vector),
+        " ".join(format_number(v) for v in vector),
+        ", ".join(format_number(v) for v in vector),
+    ):
         parsed = parse_vector(text, len(vector))
-        assert all(_close(p, v) for p, v in zip(parsed, vector)), text
+        assert all(_close(p, v) for p, v in zip(parsed, vector, strict=False)), text
 
 
 @given(st.integers(1, 4), st.integers(1, 4), st.data())
@@ -431,12 +439,14 @@ def test_matrix_round_trip(rows, cols, data):
     )
     for text in renderings:
         parsed = parse_matrix(text, (rows, cols))
-        assert all(_close(p, v) for prow, row in zip(parsed, matrix) for p, v in zip(prow, row)), text
+        assert all(
+            _close(p, v) for prow, row in zip(parsed, matrix, strict=False) for p, v in zip(prow, row, strict=False)
+        ), text
 
 
 @settings(max_examples=examples(50))
 @given(st.lists(reals, min_size=1, max_size=6))
 def test_single_row_matrix_is_a_vector(vector):
-    assert parse_vector("; ".join([" ".join(format_number(v) for v in vector)])) == parse_matrix(
-        format_value([vector])
-    )[0]
+    assert (
+        parse_vector("; ".join([" ".join(format_number(v) for v in vector)])) == parse_matrix(format_value([vector]))[0]
+    )

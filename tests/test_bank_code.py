@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from banktools import write_bank
+
 from dlquiz.grading import normalize_output
 from dlquiz.loader import load_banks, load_paths
 from dlquiz.question import CodeQuestion
@@ -126,7 +126,11 @@ def test_the_checks_catch_each_shortcoming(tmp_path) -> None:
     assert not bank.errors, [str(error) for error in bank.errors]
     flagged = {q.id: snippet_problems(q) for q in bank.questions if isinstance(q, CodeQuestion)}
     assert [qid for qid, problems in flagged.items() if problems] == [
-        "blank-line", "quit-output", "too-long", "unseeded", "legacy-unseeded",
+        "blank-line",
+        "quit-output",
+        "too-long",
+        "unseeded",
+        "legacy-unseeded",
     ]
     assert "blank line" in flagged["blank-line"][0]
     assert "drill command" in flagged["quit-output"][0]

@@ -11,15 +11,29 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from banktools import write_bank
+
 from dlquiz.loader import Bank, load_banks, load_paths
 from dlquiz.question import McqQuestion, Question, RecallQuestion
 
 TOPICS = (
-    "foundations", "perceptrons", "activations", "losses", "backprop", "optimization", "initialization",
-    "regularization", "normalization", "cnn", "rnn", "transformers", "generative", "practice", "metrics",
-    "deployment", "frameworks",
+    "foundations",
+    "perceptrons",
+    "activations",
+    "losses",
+    "backprop",
+    "optimization",
+    "initialization",
+    "regularization",
+    "normalization",
+    "cnn",
+    "rnn",
+    "transformers",
+    "generative",
+    "practice",
+    "metrics",
+    "deployment",
+    "frameworks",
 )
 MIN_PER_TOPIC = 8  # MCQ + recall questions per topic
 MIN_MCQ = 150
@@ -114,7 +128,10 @@ def test_the_checks_catch_each_shortcoming(tmp_path) -> None:
     assert not bank.errors
     flagged = {q.id: question_problems(q) for q in bank.questions}
     assert [qid for qid, problems in flagged.items() if problems] == [
-        "two-options", "unexplained", "no-key-points", "stray-topic",
+        "two-options",
+        "unexplained",
+        "no-key-points",
+        "stray-topic",
     ]
     assert "only 2 option(s)" in flagged["two-options"][0]
     assert "no explanation" in flagged["unexplained"][0]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from banktools import write_bank
+
 from dlquiz.loader import load_paths
 from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, RecallQuestion
 
@@ -69,69 +69,126 @@ def test_a_plain_list_bank_takes_its_topic_from_the_file_name(tmp_path):
 
 BROKEN = [
     ("yaml syntax", "- id: a\n  type: [recall\n", "YAML syntax error", 3),
-    ("unknown field", """
+    (
+        "unknown field",
+        """
         - id: conv-size
           type: numeric
           prompt: "{n}"
           params: {n: {int: [1, 9]}}
           sovler: conv_output_size
-        """, "conv-size: unknown field 'sovler' (did you mean 'solver'?)", 5),
-    ("unknown solver", """
+        """,
+        "conv-size: unknown field 'sovler' (did you mean 'solver'?)",
+        5,
+    ),
+    (
+        "unknown solver",
+        """
         - id: conv-size
           type: numeric
           prompt: "{n}"
           params: {n: {int: [3, 9]}}
           solver: conv_size
-        """, "conv-size: unknown solver 'conv_size'", 5),
-    ("no correct option", """
+        """,
+        "conv-size: unknown solver 'conv_size'",
+        5,
+    ),
+    (
+        "no correct option",
+        """
         - id: no-right
           type: mcq
           prompt: Which?
           options: [a, b, c]
-        """, "no-right: no option is marked 'correct: true'", 4),
-    ("two correct without multi", """
+        """,
+        "no-right: no option is marked 'correct: true'",
+        4,
+    ),
+    (
+        "two correct without multi",
+        """
         - id: two-right
           type: mcq
           prompt: Which?
           options: [{text: a, correct: true}, {text: b, correct: true}]
-        """, "2 options are marked correct; set 'multi: true'", 4),
-    ("same option text", """
+        """,
+        "2 options are marked correct; set 'multi: true'",
+        4,
+    ),
+    (
+        "same option text",
+        """
         - id: twins
           type: mcq
           prompt: Which?
           options: [{text: a, correct: true}, b, "B "]
-        """, "options 2 and 3 have the same text", 4),
+        """,
+        "options 2 and 3 have the same text",
+        4,
+    ),
     ("bad id", "- {id: Conv_Size, type: recall, prompt: P, answer: A}\n", "must be kebab-case", 1),
     ("unknown type", "- {id: q, type: numerik, prompt: P}\n", "unknown type 'numerik' (did you mean 'numeric'?)", 1),
     ("missing prompt", "- {id: q, type: recall, answer: A}\n", "q: missing required field 'prompt'", 1),
-    ("difficulty range", "- {id: q, type: recall, prompt: P, answer: A, difficulty: 5}\n", "difficulty must be 1, 2 or 3", 1),
+    (
+        "difficulty range",
+        "- {id: q, type: recall, prompt: P, answer: A, difficulty: 5}\n",
+        "difficulty must be 1, 2 or 3",
+        1,
+    ),
     ("bool as text", "- {id: q, type: recall, prompt: P, answer: true}\n", "'answer' must be text, not true/false", 1),
-    ("duplicate key", "- id: q\n  type: recall\n  prompt: P\n  prompt: Q\n  answer: A\n", "duplicate key 'prompt' (first at line 3)", 4),
-    ("unknown placeholder", """
+    (
+        "duplicate key",
+        "- id: q\n  type: recall\n  prompt: P\n  prompt: Q\n  answer: A\n",
+        "duplicate key 'prompt' (first at line 3)",
+        4,
+    ),
+    (
+        "unknown placeholder",
+        """
         - id: ph
           type: numeric
           prompt: "Width for {n} and {m}?"
           params: {n: {int: [3, 9]}}
           solver: conv_output_size
           inputs: {f: 1}
-        """, "ph: prompt: unknown placeholder '{m}'", 3),
-    ("solver input missing", """
+        """,
+        "ph: prompt: unknown placeholder '{m}'",
+        3,
+    ),
+    (
+        "solver input missing",
+        """
         - id: miss
           type: numeric
           prompt: "{n}"
           params: {n: {int: [3, 9]}}
           solver: conv_output_size
-        """, "solver 'conv_output_size' needs input 'f'", 5),
-    ("templated answer typed", """
+        """,
+        "solver 'conv_output_size' needs input 'f'",
+        5,
+    ),
+    (
+        "templated answer typed",
+        """
         - id: typed
           type: numeric
           prompt: "{n} {f}"
           params: {n: {int: [3, 9]}, f: [1]}
           solver: conv_output_size
           answer: 3
-        """, "a template's answer is computed by its solver: remove 'answer'", 6),
-    ("id with a trailing newline", '- {id: "code-a\\n", type: recall, prompt: P, answer: A}\n', "must be kebab-case", 1),
-    ("derive in a static question", """
+        """,
+        "a template's answer is computed by its solver: remove 'answer'",
+        6,
+    ),
+    (
+        "id with a trailing newline",
+        '- {id: "code-a\\n", type: recall, prompt: P, answer: A}\n',
+        "must be kebab-case",
+        1,
+    ),
+    (
+        "derive in a static question",
+        """
         - id: static-derive
           type: numeric
           prompt: P
@@ -139,9 +196,19 @@ BROKEN = [
           inputs: {p: 0.5}
           answer: 2
           derive: {q: "1 - 0.5"}
-        """, "'derive' works on template params; a static question has none", 7),
-    ("numeric code output", "- {id: out, type: code_output, prompt: P, code: print(1.50), output: 1.50}\n", "quote it, output: \"1.5\"", 1),
-    ("non-finite tolerance", """
+        """,
+        "'derive' works on template params; a static question has none",
+        7,
+    ),
+    (
+        "numeric code output",
+        "- {id: out, type: code_output, prompt: P, code: print(1.50), output: 1.50}\n",
+        'quote it, output: "1.5"',
+        1,
+    ),
+    (
+        "non-finite tolerance",
+        """
         - id: nan-tol
           type: numeric
           prompt: P
@@ -149,14 +216,22 @@ BROKEN = [
           inputs: {p: 0.5}
           answer: 2
           rtol: .nan
-        """, "'rtol' must be a number", 7),
-    ("bad range", """
+        """,
+        "'rtol' must be a number",
+        7,
+    ),
+    (
+        "bad range",
+        """
         - id: rng
           type: numeric
           prompt: "{n} {f}"
           params: {n: {int: [9, 3]}, f: [1]}
           solver: conv_output_size
-        """, "param 'n': low 9 is above high 3", 4),
+        """,
+        "param 'n': low 9 is above high 3",
+        4,
+    ),
 ]
 
 
@@ -181,18 +256,23 @@ def test_duplicate_ids_across_files_name_both_places(tmp_path):
 
 
 def test_a_broken_question_does_not_hide_the_others(tmp_path):
-    path = write_bank(tmp_path, """
+    path = write_bank(
+        tmp_path,
+        """
         - {id: fine-one, type: recall, prompt: P, answer: A}
         - {id: broken, type: recall, prompt: P}
         - {id: fine-two, type: recall, prompt: P, answer: A}
-        """)
+        """,
+    )
     bank = load_paths([path])
     assert [q.id for q in bank.questions] == ["fine-one", "fine-two"]
     assert len(bank.errors) == 1
 
 
 def test_yaml_reads_exponents_as_numbers(tmp_path):
-    path = write_bank(tmp_path, """
+    path = write_bank(
+        tmp_path,
+        """
         - id: exp
           type: numeric
           prompt: "lr {lr}"
@@ -200,7 +280,8 @@ def test_yaml_reads_exponents_as_numbers(tmp_path):
           solver: dropout_scale
           inputs: {p: 0.5}
           rtol: 1e-3
-        """)
+        """,
+    )
     bank = load_paths([path])
     assert bank.errors == []
     question = bank.questions[0]

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from banktools import run_dlquiz, write_bank
 
 import dlquiz.loader
-from banktools import run_dlquiz, write_bank
 from dlquiz import bankcache
 from dlquiz.loader import load_paths
 from dlquiz.paths import bundled_banks_dir
@@ -95,8 +95,12 @@ def test_errors_from_a_cached_bank_keep_file_and_line_from_any_folder(tmp_path, 
     sub = tmp_path / "sub"
     sub.mkdir()
     outside = str((tmp_path / "bank.yaml").resolve())  # outside the working folder: shown in full
-    for cwd, typed, shown in ((tmp_path, "bank.yaml", "bank.yaml"), (tmp_path, "bank.yaml", "bank.yaml"),
-                              (sub, os.path.join("..", "bank.yaml"), outside), (tmp_path, outside, "bank.yaml")):
+    for cwd, typed, shown in (
+        (tmp_path, "bank.yaml", "bank.yaml"),
+        (tmp_path, "bank.yaml", "bank.yaml"),
+        (sub, os.path.join("..", "bank.yaml"), outside),
+        (tmp_path, outside, "bank.yaml"),
+    ):
         done = run_dlquiz("list", "--bank", typed, cwd=cwd)
         errors = [line for line in done.stderr.splitlines() if "broken" in line]
         assert errors and errors[0].startswith(f"dlquiz: {shown}:7: broken: missing required field"), done.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from banktools import REPO, run_dlquiz, write_bank
 
 BROKEN_BANKS = {
@@ -105,7 +104,9 @@ def test_a_broken_bank_gives_one_clear_line_and_exit_1(tmp_path, name):
 
 
 def test_code_output_mismatch_fails_only_under_run_code(tmp_path):
-    write_bank(tmp_path, """
+    write_bank(
+        tmp_path,
+        """
         - id: prints-two
           type: code_output
           prompt: What does it print?
@@ -118,7 +119,8 @@ def test_code_output_mismatch_fails_only_under_run_code(tmp_path):
           code: "print([round(0.1 + 0.2, 2)] * 2)"
           output: "[0.3, 0.3]   \\n"
           explanation: trailing spaces and newlines do not matter
-        """)
+        """,
+    )
     assert run_dlquiz("check", "bank.yaml", cwd=tmp_path).returncode == 0
     done = run_dlquiz("check", "bank.yaml", "--run-code", cwd=tmp_path)
     assert done.returncode == 1
@@ -127,9 +129,12 @@ def test_code_output_mismatch_fails_only_under_run_code(tmp_path):
 
 
 def test_a_snippet_that_hangs_is_stopped(tmp_path):
-    write_bank(tmp_path, """
+    write_bank(
+        tmp_path,
+        """
         - {id: forever, type: code_output, prompt: P, code: "while True: pass", output: "", explanation: E}
-        """)
+        """,
+    )
     from dlquiz.check import check_code
     from dlquiz.loader import load_paths
 
@@ -138,11 +143,11 @@ def test_a_snippet_that_hangs_is_stopped(tmp_path):
 
 
 HOSTILE = {
-    "import in derive": ('derive: {d: "__import__(\'os\').system(\'touch MARKER\')"}', "derive 'd'"),
+    "import in derive": ("derive: {d: \"__import__('os').system('touch MARKER')\"}", "derive 'd'"),
     "class in constraint": ('constraints: ["().__class__"]', "attribute access"),
     "attribute placeholder": (None, "bad placeholder '{n.__class__}'"),
     "huge power": ('derive: {d: "9**9**9"}', "too large"),
-    "call outside whitelist": ('constraints: ["open(\'MARKER\', \'w\')"]', "unknown function 'open'"),
+    "call outside whitelist": ("constraints: [\"open('MARKER', 'w')\"]", "unknown function 'open'"),
     "lambda": ('derive: {d: "(lambda: 1)()"}', "derive 'd'"),
 }
 
@@ -171,10 +176,13 @@ def test_hostile_expressions_are_rejected_and_nothing_runs(tmp_path, name):
 
 
 def test_json_report_shape(tmp_path):
-    write_bank(tmp_path, """
+    write_bank(
+        tmp_path,
+        """
         - {id: fine, type: recall, prompt: P, answer: A}
         - {id: broken, type: recall, prompt: P}
-        """)
+        """,
+    )
     done = run_dlquiz("check", "bank.yaml", "--json", cwd=tmp_path)
     report = json.loads(done.stdout)
     assert done.returncode == 1

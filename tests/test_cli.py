@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
+from banktools import REPO, run_dlquiz
 
 import dlquiz
 import dlquiz.cli  # registers every command
 from dlquiz.loader import load_paths
-from banktools import REPO, run_dlquiz
 
 COMMANDS = sorted(c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands)
 
@@ -48,7 +48,9 @@ def test_show_json_has_what_authors_need(tmp_path):
 def test_show_unknown_id_is_one_line(tmp_path):
     done = run_dlquiz("show", "conv-output-sise", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.strip().startswith("dlquiz: no question with id 'conv-output-sise'; did you mean conv-output-size")
+    assert done.stderr.strip().startswith(
+        "dlquiz: no question with id 'conv-output-sise'; did you mean conv-output-size"
+    )
     assert len(done.stderr.strip().splitlines()) == 1
 
 
@@ -63,7 +65,11 @@ def test_piped_drill_respects_no_color_and_a_narrow_terminal(tmp_path):
     env = dict(os.environ, NO_COLOR="1", COLUMNS="60", DLQUIZ_HOME=str(tmp_path / "home"))
     narrow = subprocess.run(
         [sys.executable, "-m", "dlquiz", "drill", "--limit", "3", "--seed", "2"],
-        input="a\n1\n1\n", capture_output=True, text=True, env=env, cwd=tmp_path,
+        input="a\n1\n1\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     assert narrow.returncode == 0
     from rich.cells import cell_len
@@ -74,7 +80,12 @@ def test_piped_drill_respects_no_color_and_a_narrow_terminal(tmp_path):
 
 
 def test_bad_options_exit_2_without_traceback(tmp_path):
-    for args in (["drill", "--limit", "zero"], ["drill", "--type", "essay"], ["show"], ["solve", "conv_output_size", "n"]):
+    for args in (
+        ["drill", "--limit", "zero"],
+        ["drill", "--type", "essay"],
+        ["show"],
+        ["solve", "conv_output_size", "n"],
+    ):
         done = run_dlquiz(*args, cwd=tmp_path, input="")
         assert done.returncode == 2, args
         assert "Traceback" not in done.stderr

@@ -86,7 +86,11 @@ def test_list_questions_tags_and_states(tmp_path, bank):
     assert lines[0].split()[:4] == ["mg-mcq", "mcq", "mgmt", "d2"] and "relu,activations" in lines[0]
     assert lines[-1] == "1 question(s)"
     assert json.loads(dq(tmp_path, "list", "--tags", "--json").stdout) == {
-        "activations": 1, "python": 1, "relu": 1, "shapes": 1}
+        "activations": 1,
+        "python": 1,
+        "relu": 1,
+        "shapes": 1,
+    }
     assert "1  shapes" in dq(tmp_path, "list", "--tags").stdout
 
 
@@ -115,8 +119,10 @@ def test_show_suggests_ids_and_history_lists_reviews_and_card(tmp_path, bank):
 def test_unknown_filter_values_are_named_with_the_closest_known(tmp_path, bank):
     assert "unknown topic 'mgnt'; did you mean 'mgmt'?" in dq(tmp_path, "drill", "--topic", "mgnt", code=2).stderr
     assert "unknown tag 'rellu'; did you mean 'relu'?" in dq(tmp_path, "list", "-q", "--tag", "rellu", code=2).stderr
-    assert "unknown question type 'numerc'; did you mean 'numeric'?" in dq(
-        tmp_path, "exam", "--type", "numerc", code=2).stderr
+    assert (
+        "unknown question type 'numerc'; did you mean 'numeric'?"
+        in dq(tmp_path, "exam", "--type", "numerc", code=2).stderr
+    )
     assert "mg-numeric" in dq(tmp_path, "list", "-q", "--type", "Numeric").stdout
     assert "no question matches" in dq(tmp_path, "drill", "--type", "recall", code=1).stderr  # known, none match
 
@@ -132,7 +138,9 @@ def test_suspended_and_buried_questions_are_never_drilled_or_examined(tmp_path, 
     assert "already suspended" in dq(tmp_path, "suspend", "mg-mcq").stdout
     assert "no question with id 'mg-mqc'" in dq(tmp_path, "suspend", "mg-mqc", code=1).stderr
     assert dq(tmp_path, "unsuspend", "--topic", "mgmt").stdout.split("\n")[:2] == [
-        "unsuspended: mg-mcq", "unsuspended: mg-code"]
+        "unsuspended: mg-mcq",
+        "unsuspended: mg-code",
+    ]
     assert asked(drill_all(tmp_path, "--cram")) == set(ANSWERS)
 
 
@@ -165,7 +173,9 @@ def test_suspend_and_reset_survive_an_export_import_round_trip(tmp_path, bank, d
     assert "2 suspend/bury/reset/rename record(s)" in dq(tmp_path, "import", str(export)).stdout
     assert states(tmp_path) == expected
     assert [e["kind"] for e in json.loads(dq(tmp_path, "show", "mg-numeric", "--history", "--json").stdout)["log"]] == [
-        "review", "reset"]
+        "review",
+        "reset",
+    ]
     assert "0 suspend" not in dq(tmp_path, "import", str(export)).stdout  # a second import adds nothing
     assert asked(drill_all(tmp_path)) == {"AlexNet"}  # the reset question is new again; the suspended one stays out
 
@@ -183,7 +193,9 @@ def test_orphans_and_rename_move_the_history(tmp_path, bank):
     assert moved == f"moved {reviews} review(s) from mg-mcq to mg-relu"
     assert json.loads(dq(tmp_path, "list", "--orphans", "--json").stdout) == []
     history = json.loads(dq(tmp_path, "show", "mg-relu", "--history", "--json").stdout)
-    assert [e["kind"] for e in history["log"]] == ["review"] * reviews + ["suspend"] and history["status"] == "suspended"
+    assert [e["kind"] for e in history["log"]] == ["review"] * reviews + ["suspend"] and history[
+        "status"
+    ] == "suspended"
 
 
 def test_saved_preferences_reset_and_data_folder(tmp_path, bank, dlquiz_home):
@@ -204,8 +216,9 @@ def test_drill_refuses_a_broken_bank_unless_skip_broken(tmp_path, bank):
     write_bank(tmp_path, "questions:\n  - id: broken\n    type: mcq\n", name="broken.yaml")
     done = dq(tmp_path, "drill", "--bank", str(tmp_path / "broken.yaml"), input="b\n", code=1)
     assert "broken.yaml" in done.stderr and "--skip-broken" in done.stderr
-    done = dq(tmp_path, "drill", "--skip-broken", "--seed", "1", "--bank", str(tmp_path / "broken.yaml"),
-              input="b\n55\n4\n")
+    done = dq(
+        tmp_path, "drill", "--skip-broken", "--seed", "1", "--bank", str(tmp_path / "broken.yaml"), input="b\n55\n4\n"
+    )
     assert "broken.yaml" in done.stderr and "3 answered" in done.stdout
 
 
@@ -226,8 +239,13 @@ def test_s_after_an_answer_suspends_that_question_in_a_terminal_drill(tmp_path, 
 
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
     child = pexpect.spawn(
-        sys.executable, ["-m", "dlquiz", "drill", "--seed", "4", "--type", "mcq", "--type", "numeric"],
-        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100),
+        sys.executable,
+        ["-m", "dlquiz", "drill", "--seed", "4", "--type", "mcq", "--type", "numeric"],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
     )
     first = ["Which option", "AlexNet"][child.expect(["Which option", "AlexNet"])]
     child.expect("your answer: ")
@@ -273,8 +291,9 @@ def test_import_replays_a_rename_and_a_reset_made_on_another_machine(tmp_path):
 
     def answer(store: Store, qid: str, at: datetime, rating: int = 3) -> None:
         card = review_card(scheduler, store.card(qid), qid, rating, at)
-        store.record_review(Review(question_id=qid, answer="x", correct=True, rating=rating, reviewed_at=at,
-                                   duration_ms=1000), card)
+        store.record_review(
+            Review(question_id=qid, answer="x", correct=True, rating=rating, reviewed_at=at, duration_ms=1000), card
+        )
 
     def carry(source: Store, target: Store, now: datetime) -> None:
         import_progress(target, parse_progress(json.loads(json.dumps(export_progress(source, {}, now))), now))

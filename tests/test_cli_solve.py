@@ -119,7 +119,10 @@ def test_real_subprocess_json():
     env = {**os.environ, "COLUMNS": "120"}
     out = subprocess.run(
         [*_dlquiz_command(), "solve", "conv_output_size", "n=227", "f=11", "p=0", "s=4", "--json"],
-        capture_output=True, text=True, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["answer"] == 55

@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from banktools import run_dlquiz, write_bank
 
 import dlquiz.session as session_module
 import dlquiz.store as store_module
-from banktools import run_dlquiz, write_bank
 from dlquiz.errors import StoreError
 from dlquiz.loader import load_paths
 from dlquiz.schedule import exam_rating, replay_card, scheduler_for
@@ -41,8 +41,12 @@ def test_two_drills_and_an_exam_at_once_keep_every_card_equal_to_its_log(tmp_pat
     db = tmp_path / "progress.db"
     Store.open(db).close()
     workers = [
-        subprocess.Popen([sys.executable, str(ANSWERER), str(db), str(bank), mode, "20"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(ANSWERER), str(db), str(bank), mode, "20"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for mode in ("drill", "drill", "exam")
     ]
     acknowledged = []

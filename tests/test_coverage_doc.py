@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from banktools import REPO
+
 from dlquiz.loader import load_banks
 
 DOC = REPO / "docs" / "coverage.md"

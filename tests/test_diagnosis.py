@@ -7,8 +7,8 @@ import sys
 
 import pexpect
 import pytest
-
 from banktools import run_dlquiz, write_bank
+
 from dlquiz.check import check_bank
 from dlquiz.grading import grade
 from dlquiz.loader import load_paths
@@ -172,7 +172,11 @@ def test_drill_in_a_terminal_shows_the_diagnosis_after_the_verdict(tmp_path, dlq
     child = pexpect.spawn(
         sys.executable,
         ["-m", "dlquiz", "drill", "--bank", str(tmp_path / "bank.yaml"), "--topic", "ptydiagnosis"],
-        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100),
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
     )
     child.expect("AlexNet conv1")
     child.expect("your answer: ")

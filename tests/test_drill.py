@@ -9,11 +9,10 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pexpect
-import pytest
-
 from banktools import run_dlquiz, write_bank
-from dlquiz.loader import load_paths
+
 from dlquiz.drill import DrillSession
+from dlquiz.loader import load_paths
 from dlquiz.store import Store
 
 BANK = """
@@ -65,8 +64,13 @@ def reviews(home) -> list[tuple]:
 def spawn(tmp_path, *args: str) -> pexpect.spawn:
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
     child = pexpect.spawn(
-        sys.executable, ["-m", "dlquiz", "drill", "--bank", str(tmp_path / "bank.yaml"), "--topic", "ptytest", *args],
-        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100),
+        sys.executable,
+        ["-m", "dlquiz", "drill", "--bank", str(tmp_path / "bank.yaml"), "--topic", "ptytest", *args],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
     )
     return child
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from banktools import run_dlquiz, write_bank
+
 from dlquiz.drill import DrillSession
 from dlquiz.loader import load_paths
 from dlquiz.schedule import Rating
@@ -80,7 +81,9 @@ def test_summary_counts_questions_already_due_and_the_empty_screen_says_why(tmp_
 
 
 def test_a_template_whose_solver_fails_is_skipped_with_a_warning_and_the_summary_still_shows(tmp_path):
-    bank = BANK + """
+    bank = (
+        BANK
+        + """
 - id: s-bad
   topic: s
   type: numeric
@@ -90,6 +93,7 @@ def test_a_template_whose_solver_fails_is_skipped_with_a_warning_and_the_summary
   inputs: {p: p}
   explanation: e
 """
+    )
     write_bank(tmp_path, bank)
     done = run_dlquiz("drill", "--bank", "bank.yaml", "--topic", "s", "--seed", "3", cwd=tmp_path, input="55\n110\n")
     out = done.stdout + done.stderr

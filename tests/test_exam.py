@@ -20,13 +20,13 @@ from datetime import datetime, timezone
 
 import pexpect
 import pytest
-
 from banktools import run_dlquiz, write_bank
+from exambank import EXAM_BANK, right_answer
+
 from dlquiz.exam import ExamSession, plan_exam
 from dlquiz.loader import load_paths
 from dlquiz.schedule import filter_questions
 from dlquiz.store import Store, parse_utc
-from exambank import EXAM_BANK, right_answer
 
 TOPICS = ("alpha", "beta", "gamma")
 CPR_REQUEST = re.escape("\x1b[6n")
@@ -48,8 +48,13 @@ def planned(tmp_path, seed: int, count: int, topics=TOPICS):
 def spawn_exam(tmp_path, *args: str) -> pexpect.spawn:
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
     return pexpect.spawn(
-        sys.executable, ["-m", "dlquiz", "exam", "--bank", str(tmp_path / "bank.yaml"), *topic_args(), *args],
-        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=20, dimensions=(40, 100),
+        sys.executable,
+        ["-m", "dlquiz", "exam", "--bank", str(tmp_path / "bank.yaml"), *topic_args(), *args],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 100),
     )
 
 
@@ -203,8 +208,10 @@ def test_piped_exam_reads_one_answer_per_line_skips_and_comes_back(tmp_path, dlq
 def test_nothing_before_the_report_says_right_or_wrong_and_the_report_reviews_every_miss(tmp_path):
     write_bank(tmp_path, EXAM_BANK)
     variants = planned(tmp_path, 2, 6)
-    answers = [right_answer(v) if i % 2 else "999" if v.kind == "number" else "zz" if v.kind == "text" else "a"
-               for i, v in enumerate(variants)]
+    answers = [
+        right_answer(v) if i % 2 else "999" if v.kind == "number" else "zz" if v.kind == "text" else "a"
+        for i, v in enumerate(variants)
+    ]
     done = piped_exam(tmp_path, "--count", "6", "--seed", "2", "--report", "r.md", input="\n".join(answers) + "\n")
     assert done.returncode == 0, done.stderr
     head = before_report(done.stdout).lower()
@@ -212,7 +219,7 @@ def test_nothing_before_the_report_says_right_or_wrong_and_the_report_reviews_ev
         assert verdict not in head
     report = done.stdout.partition("exam report")[2]
     markdown = (tmp_path / "r.md").read_text(encoding="utf-8")
-    missed = [v for v, a in zip(variants, answers) if a != right_answer(v)]
+    missed = [v for v, a in zip(variants, answers, strict=False) if a != right_answer(v)]
     assert f"to review: {len(missed)} question(s)" in report
     for v in missed:
         assert v.question.explanation.strip() in report and v.question.explanation.strip() in markdown
@@ -244,9 +251,27 @@ def test_a_piped_timed_exam_ends_at_the_deadline_while_stdin_stays_open(tmp_path
     first = planned(tmp_path, 3, 3)[0]
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dlquiz", "exam", "--bank", "bank.yaml", *topic_args(), "--count", "3", "--seed", "3",
-         "--minutes", "0.04"],
-        cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "dlquiz",
+            "exam",
+            "--bank",
+            "bank.yaml",
+            *topic_args(),
+            "--count",
+            "3",
+            "--seed",
+            "3",
+            "--minutes",
+            "0.04",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdin is not None
     proc.stdin.write(right_answer(first) + "\n")

@@ -8,8 +8,8 @@ import tracemalloc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from profiles import examples
+
 from dlquiz.errors import ExprError
 from dlquiz.expr import FUNCTIONS, Expr, Template, compile_expr, parse_template
 
@@ -169,7 +169,9 @@ def test_expr_is_immutable_and_compile_accepts_an_expr():
     assert isinstance(e, Expr)
 
 
-@pytest.mark.parametrize("bad", [None, {"a": 1}, ["w1", "w2"], [1, [2, None]], float("nan"), float("inf"), 10**19, [0] * 1001, 2.0e20])
+@pytest.mark.parametrize(
+    "bad", [None, {"a": 1}, ["w1", "w2"], [1, [2, None]], float("nan"), float("inf"), 10**19, [0] * 1001, 2.0e20]
+)
 def test_bad_literals(bad):
     with pytest.raises(ExprError):
         compile_expr(bad)
@@ -461,7 +463,9 @@ def expressions():
 
     def extend(inner):
         binary = st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "//", "%", "**", "<", "==", "and", "or"]), inner)
-        call1 = st.tuples(st.sampled_from(["abs", "floor", "ceil", "sqrt", "log", "exp", "int", "float", "round"]), inner)
+        call1 = st.tuples(
+            st.sampled_from(["abs", "floor", "ceil", "sqrt", "log", "exp", "int", "float", "round"]), inner
+        )
         call2 = st.tuples(st.sampled_from(["max", "min", "round", "log"]), inner, inner)
         return st.one_of(
             binary.map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
@@ -511,7 +515,10 @@ def test_template_without_placeholders():
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("{x.__class__}", "bad placeholder '{x.__class__}': only {name} is allowed; write {{ and }} for literal braces"),
+        (
+            "{x.__class__}",
+            "bad placeholder '{x.__class__}': only {name} is allowed; write {{ and }} for literal braces",
+        ),
         ("{x[0]}", "bad placeholder '{x[0]}'"),
         ("{x!r}", "bad placeholder '{x!r}'"),
         ("{x:>10}", "bad placeholder '{x:>10}'"),
@@ -556,7 +563,11 @@ plain_text = st.text(alphabet=st.characters(blacklist_characters="{}"), max_size
 
 
 @settings(max_examples=examples(300))
-@given(st.lists(st.tuples(plain_text, st.one_of(placeholder_names, st.sampled_from(["{", "}"]))), max_size=8), plain_text, st.data())
+@given(
+    st.lists(st.tuples(plain_text, st.one_of(placeholder_names, st.sampled_from(["{", "}"]))), max_size=8),
+    plain_text,
+    st.data(),
+)
 def test_template_round_trip(pieces, tail, data):
     source, expected_parts, names = [], [], []
     for literal, item in pieces:

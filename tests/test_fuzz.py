@@ -13,8 +13,8 @@ import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from profiles import examples
+
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.bankformat import bank_entries, parse_question
 from dlquiz.errors import AnswerFormatError, BankError, DlquizError, StoreError
@@ -22,10 +22,52 @@ from dlquiz.transfer import parse_progress
 from dlquiz.variants import VariantError, instantiate
 from dlquiz.yamlfile import parse_yaml
 
-FIELDS = ["id", "type", "prompt", "options", "params", "solver", "inputs", "answer", "derive", "constraints",
-          "explanation", "code", "output", "key_points", "topic", "tags", "difficulty", "distractors", "present"]
-WORDS = ["mcq", "numeric", "recall", "code_output", "conv_output_size", "softmax", "n", "f", "x", "{n}", "n + 1",
-         "n > 2", "true", "1e-3", "010", "<<", "*a", "&a", "[1, 2]", "{int: [1, 5]}", "- a", "? x", "!!python/none"]
+FIELDS = [
+    "id",
+    "type",
+    "prompt",
+    "options",
+    "params",
+    "solver",
+    "inputs",
+    "answer",
+    "derive",
+    "constraints",
+    "explanation",
+    "code",
+    "output",
+    "key_points",
+    "topic",
+    "tags",
+    "difficulty",
+    "distractors",
+    "present",
+]
+WORDS = [
+    "mcq",
+    "numeric",
+    "recall",
+    "code_output",
+    "conv_output_size",
+    "softmax",
+    "n",
+    "f",
+    "x",
+    "{n}",
+    "n + 1",
+    "n > 2",
+    "true",
+    "1e-3",
+    "010",
+    "<<",
+    "*a",
+    "&a",
+    "[1, 2]",
+    "{int: [1, 5]}",
+    "- a",
+    "? x",
+    "!!python/none",
+]
 
 scalars = st.one_of(st.sampled_from(WORDS), st.integers(-10, 10**6), st.text(string.printable, max_size=12))
 
@@ -102,22 +144,51 @@ json_values = st.recursive(
     max_leaves=20,
 )
 
-REVIEW_KEYS = ["uid", "question_id", "seed", "answer", "correct", "rating", "reviewed_at", "duration_ms", "mode",
-               "exam_uid"]
+REVIEW_KEYS = [
+    "uid",
+    "question_id",
+    "seed",
+    "answer",
+    "correct",
+    "rating",
+    "reviewed_at",
+    "duration_ms",
+    "mode",
+    "exam_uid",
+]
 
 
 def _base_review() -> dict:
-    return {"uid": "u1", "question_id": "q", "seed": None, "answer": "1", "correct": True, "rating": 3,
-            "reviewed_at": "2024-02-01T00:00:00Z", "duration_ms": 10, "mode": "drill", "exam_uid": None}
+    return {
+        "uid": "u1",
+        "question_id": "q",
+        "seed": None,
+        "answer": "1",
+        "correct": True,
+        "rating": 3,
+        "reviewed_at": "2024-02-01T00:00:00Z",
+        "duration_ms": 10,
+        "mode": "drill",
+        "exam_uid": None,
+    }
 
 
 @settings(max_examples=examples(400), deadline=None)
-@given(st.sampled_from(REVIEW_KEYS), json_values, st.sampled_from(["reviews", "exams", "cards", "settings"]), json_values)
+@given(
+    st.sampled_from(REVIEW_KEYS), json_values, st.sampled_from(["reviews", "exams", "cards", "settings"]), json_values
+)
 def test_import_validation_raises_only_store_errors(key, value, section, other):
     review = _base_review()
     review[key] = value
-    data = {"schema_version": 1, "exported_at": "2024-02-01T00:00:00+00:00", "dlquiz_version": "0",
-            "settings": {}, "cards": {}, "reviews": [review], "exams": []}
+    data = {
+        "schema_version": 1,
+        "exported_at": "2024-02-01T00:00:00+00:00",
+        "dlquiz_version": "0",
+        "settings": {},
+        "cards": {},
+        "reviews": [review],
+        "exams": [],
+    }
     data[section] = other if section != "reviews" else [review, other]
     text = json.dumps(data)
     try:

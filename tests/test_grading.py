@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from banktools import write_bank
+
 from dlquiz.errors import AnswerFormatError
 from dlquiz.grading import LETTERS, grade, outputs_match
 from dlquiz.loader import load_paths
-from dlquiz.question import Tolerance
 from dlquiz.tolerance import close
 from dlquiz.variants import Variant, instantiate
 

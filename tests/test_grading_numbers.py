@@ -4,8 +4,8 @@ percent hints, units, significant figures in the shown answer)."""
 from __future__ import annotations
 
 import pytest
-
 from banktools import run_dlquiz, write_bank
+
 from dlquiz.errors import AnswerFormatError
 from dlquiz.grading import grade
 from dlquiz.loader import load_paths
@@ -56,13 +56,19 @@ def test_sigfig_rounds_half_away_from_zero_on_the_decimal_value(typed, answer, d
 
 @pytest.mark.parametrize("typed", ["0,674", "-0,5", "1,5", "3,14"])
 def test_a_decimal_comma_is_an_input_error_with_a_hint(tmp_path, typed):
-    v = _one(tmp_path, "- {id: q, type: numeric, prompt: P, solver: dropout_scale, inputs: {p: 0.2}, answer: 1.25}", "q")
+    v = _one(
+        tmp_path, "- {id: q, type: numeric, prompt: P, solver: dropout_scale, inputs: {p: 0.2}, answer: 1.25}", "q"
+    )
     with pytest.raises(AnswerFormatError, match=r"decimal.*point"):
         grade(v, typed)
 
 
 def test_thousands_groups_still_read(tmp_path):
-    v = _one(tmp_path, "- {id: big, type: numeric, prompt: P, solver: dense_params, inputs: {n_in: 1000, n_out: 1000}, answer: 1001000}", "big")
+    v = _one(
+        tmp_path,
+        "- {id: big, type: numeric, prompt: P, solver: dense_params, inputs: {n_in: 1000, n_out: 1000}, answer: 1001000}",
+        "big",
+    )
     assert grade(v, "1,001,000").correct
 
 

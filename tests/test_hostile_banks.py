@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from banktools import run_dlquiz, write_bank
+
 from dlquiz.answers import parse_matrix, parse_vector
 from dlquiz.errors import AnswerFormatError, BankError
 from dlquiz.expr import Budget, BudgetExceeded, compile_expr
@@ -56,7 +56,9 @@ def test_every_bank_error_line_is_cut_to_a_sane_length():
 def test_a_heavy_template_runs_out_of_steps_with_an_error_naming_it(tmp_path):
     sums = " + ".join(["sum(x)"] * 12)
     derive = "\n".join(f'    d{i}: "{sums}"' for i in range(12))
-    write_bank(tmp_path, f"""
+    write_bank(
+        tmp_path,
+        f"""
 - id: heavy
   type: numeric
   prompt: "{{n}}"
@@ -67,7 +69,8 @@ def test_a_heavy_template_runs_out_of_steps_with_an_error_naming_it(tmp_path):
   solver: conv_output_size
   inputs: {{n: n, f: 1}}
   explanation: E
-""")
+""",
+    )
     done = run_dlquiz("check", "bank.yaml", cwd=tmp_path, timeout=60)
     assert done.returncode == 1
     (error,) = _errors(done)
@@ -85,7 +88,9 @@ def test_the_budget_counts_operations_not_seconds():
 
 
 def test_text_that_looks_like_the_internal_grid_marker_is_just_text(tmp_path):
-    write_bank(tmp_path, """
+    write_bank(
+        tmp_path,
+        """
 - id: marker
   type: numeric
   prompt: "Marker \\0 0\\0 here, n = {n}, and m:{m}"
@@ -93,7 +98,8 @@ def test_text_that_looks_like_the_internal_grid_marker_is_just_text(tmp_path):
   solver: conv_output_size
   inputs: {n: n, f: 3}
   explanation: E
-""")
+""",
+    )
     question = load_paths([tmp_path / "bank.yaml"]).questions[0]
     prompt = instantiate(question, 3).prompt
     assert "Marker \x00 0\x00 here" in prompt and "\n\n    " in prompt
@@ -103,7 +109,9 @@ def test_text_that_looks_like_the_internal_grid_marker_is_just_text(tmp_path):
 
 @pytest.mark.parametrize("answer", ['["a", "b"]', '[[1, "b"]]', "[true, 1]", "[[[1]]]"])
 def test_a_static_answer_must_be_numbers(tmp_path, answer):
-    write_bank(tmp_path, f"""
+    write_bank(
+        tmp_path,
+        f"""
 - id: static
   type: numeric
   prompt: What is it?
@@ -111,7 +119,8 @@ def test_a_static_answer_must_be_numbers(tmp_path, answer):
   inputs: {{x: [1, 2]}}
   answer: {answer}
   explanation: E
-""")
+""",
+    )
     done = run_dlquiz("check", "bank.yaml", cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     (error,) = _errors(done)
@@ -119,14 +128,17 @@ def test_a_static_answer_must_be_numbers(tmp_path, answer):
 
 
 def test_merge_keys_work_as_in_yaml_and_own_keys_win(tmp_path):
-    write_bank(tmp_path, """
+    write_bank(
+        tmp_path,
+        """
 - id: merged
   <<: &base {type: recall, prompt: P, answer: from base}
   answer: own
 - id: merged-list
   <<: [*base, {explanation: X}]
   prompt: own prompt
-""")
+""",
+    )
     bank = load_paths([tmp_path / "bank.yaml"])
     assert not bank.errors
     first, second = bank.questions
@@ -195,11 +207,28 @@ def test_export_refuses_what_is_not_a_regular_file(tmp_path, kind):
 
 
 def _export(**review_changes) -> dict:
-    review = {"uid": "u1", "question_id": "q", "seed": None, "answer": "1", "correct": True, "rating": 3,
-              "reviewed_at": "2024-02-01T00:00:00Z", "duration_ms": 10, "mode": "drill", "exam_uid": None}
+    review = {
+        "uid": "u1",
+        "question_id": "q",
+        "seed": None,
+        "answer": "1",
+        "correct": True,
+        "rating": 3,
+        "reviewed_at": "2024-02-01T00:00:00Z",
+        "duration_ms": 10,
+        "mode": "drill",
+        "exam_uid": None,
+    }
     review.update(review_changes)
-    return {"schema_version": 1, "exported_at": "2024-02-01T00:00:00+00:00", "dlquiz_version": "0.1.0",
-            "settings": {}, "cards": {}, "reviews": [review], "exams": []}
+    return {
+        "schema_version": 1,
+        "exported_at": "2024-02-01T00:00:00+00:00",
+        "dlquiz_version": "0.1.0",
+        "settings": {},
+        "cards": {},
+        "reviews": [review],
+        "exams": [],
+    }
 
 
 IMPORT_CASES = {
@@ -239,8 +268,16 @@ def test_an_exam_that_ends_before_it_starts_is_refused(tmp_path):
     from dlquiz.transfer import parse_progress
 
     data = _export()
-    data["exams"] = [{"uid": "e1", "started_at": "2024-02-01T10:00:00Z", "finished_at": "2024-02-01T09:00:00Z",
-                      "time_limit_s": 600, "question_ids": ["q"], "score": 0.5}]
+    data["exams"] = [
+        {
+            "uid": "e1",
+            "started_at": "2024-02-01T10:00:00Z",
+            "finished_at": "2024-02-01T09:00:00Z",
+            "time_limit_s": 600,
+            "question_ids": ["q"],
+            "score": 0.5,
+        }
+    ]
     with pytest.raises(StoreError, match="the exam ends before it starts"):
         parse_progress(data)
 

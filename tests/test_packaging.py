@@ -15,8 +15,20 @@ from banktools import REPO
 def test_a_fresh_install_lists_and_checks_the_bundled_banks(tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(REPO)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
     )
     (wheel,) = wheels.glob("dlquiz-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -29,20 +41,30 @@ def test_a_fresh_install_lists_and_checks_the_bundled_banks(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    own_site = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True, check=True).stdout.strip()
+    own_site = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (Path(own_site) / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = dict(os.environ, NO_COLOR="1", DLQUIZ_HOME=str(tmp_path / "home"))
     for command in (["list"], ["check"]):
-        done = subprocess.run([str(venv / "bin" / "dlquiz"), *command], cwd=elsewhere, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [str(venv / "bin" / "dlquiz"), *command], cwd=elsewhere, env=env, capture_output=True, text=True
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "site-packages" in done.stdout or "0 error(s)" in done.stdout
     located = subprocess.run(
-        [str(python), "-c", "import dlquiz.paths as p; print(p.bundled_banks_dir())"], cwd=elsewhere, env=env, capture_output=True, text=True, check=True
+        [str(python), "-c", "import dlquiz.paths as p; print(p.bundled_banks_dir())"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "site-packages" in located

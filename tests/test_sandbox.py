@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from banktools import run_dlquiz, write_bank
+
 from dlquiz.coderun import OUTPUT_CAP, PROCESS_CAP, run_snippet, sandbox_problem
 
 PROBLEM = sandbox_problem()
@@ -49,7 +49,9 @@ def test_the_users_files_are_out_of_sight_and_nothing_can_be_written(tmp_path):
 
 @needs_sandbox
 def test_the_home_folder_is_private_writable_and_thrown_away():
-    code = "import os\nopen(os.path.expanduser('~/scratch'), 'w').write('x')\nprint(os.listdir(os.path.expanduser('~')))"
+    code = (
+        "import os\nopen(os.path.expanduser('~/scratch'), 'w').write('x')\nprint(os.listdir(os.path.expanduser('~')))"
+    )
     first = run_snippet(code)
     assert first.error == "" and "scratch" in first.stdout
     assert "scratch" in run_snippet(code).stdout  # a fresh folder each run: only this run's file
@@ -139,9 +141,12 @@ def test_memory_is_capped():
 
 
 def test_without_a_sandbox_run_code_refuses_and_names_what_is_missing(tmp_path):
-    write_bank(tmp_path, """
+    write_bank(
+        tmp_path,
+        """
         - {id: prints, type: code_output, prompt: P, code: "print(2)", output: "2", explanation: E}
-        """)
+        """,
+    )
     # A PATH with Python's folder but neither bwrap nor prlimit: the probe finds no sandbox.
     bare = tmp_path / "bin"
     bare.mkdir()

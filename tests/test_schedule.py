@@ -42,8 +42,15 @@ def record(store: Store, qid: str, rating: int, when: datetime, mode: str = "dri
     scheduler = make_scheduler(store.get_setting("desired_retention", 0.9))
     card = None if mode == "cram" else review_card(scheduler, store.card(qid), qid, rating, when, 4000)
     store.record_review(
-        Review(question_id=qid, answer="a", correct=rating > 1, rating=rating, reviewed_at=when,
-               duration_ms=4000, mode=mode),
+        Review(
+            question_id=qid,
+            answer="a",
+            correct=rating > 1,
+            rating=rating,
+            reviewed_at=when,
+            duration_ms=4000,
+            mode=mode,
+        ),
         card,
     )
 
@@ -117,7 +124,7 @@ def test_a_month_of_reviews_grows_intervals_and_lapses_reset(tmp_path):
         assert lapse_seen and max(bad[:lapse]) > timedelta(days=4)
         # After the lapse, the first long interval is shorter than the one before it.
         before = max(bad[:lapse])
-        first_after = next(i for i in bad[lapse + 1:] if i >= timedelta(days=1))
+        first_after = next(i for i in bad[lapse + 1 :] if i >= timedelta(days=1))
         assert first_after < before
         assert store.card("bad").stability < store.card("good").stability
 

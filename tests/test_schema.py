@@ -167,7 +167,9 @@ def _descriptions_missing(node: Any, path: str, inside_properties: bool = False)
         for key, value in node.items():
             if key == "properties" and isinstance(value, dict):
                 for name, sub in value.items():
-                    is_field = isinstance(sub, dict) and not set(sub) <= {"const"}  # `correct: {const: true}` in a matcher
+                    is_field = isinstance(sub, dict) and not set(sub) <= {
+                        "const"
+                    }  # `correct: {const: true}` in a matcher
                     if is_field and "description" not in sub and "$ref" not in sub:
                         missing.append(f"{path}/properties/{name}")
                     missing += _descriptions_missing(sub, f"{path}/properties/{name}")
@@ -192,10 +194,22 @@ def test_every_field_has_a_description():
 
 def test_field_lists_match_the_loader():
     """Each question type allows exactly the fields the loader allows."""
-    from dlquiz.bankformat import BANK_FIELDS, COMMON_FIELDS, DISTRACTOR_FIELDS, OPTION_FIELDS, PARAM_FIELDS, TYPE_FIELDS
+    from dlquiz.bankformat import (
+        BANK_FIELDS,
+        COMMON_FIELDS,
+        DISTRACTOR_FIELDS,
+        OPTION_FIELDS,
+        PARAM_FIELDS,
+        TYPE_FIELDS,
+    )
 
     defs = load_schema()["$defs"]
-    names = {"mcq": "mcqQuestion", "numeric": "numericQuestion", "code_output": "codeQuestion", "recall": "recallQuestion"}
+    names = {
+        "mcq": "mcqQuestion",
+        "numeric": "numericQuestion",
+        "code_output": "codeQuestion",
+        "recall": "recallQuestion",
+    }
     for qtype, fields in TYPE_FIELDS.items():
         assert set(defs[names[qtype]]["properties"]) == set(COMMON_FIELDS + fields), qtype
         assert defs[names[qtype]]["additionalProperties"] is False
@@ -309,7 +323,9 @@ def test_doc_questions_are_in_the_example_file():
         else:
             entries = data
         for entry in entries:
-            assert example.get(entry["id"]) == entry, f"docs/bank-format.md line {line}: '{entry['id']}' differs in the example file"
+            assert example.get(entry["id"]) == entry, (
+                f"docs/bank-format.md line {line}: '{entry['id']}' differs in the example file"
+            )
 
 
 # ---------------------------------------------------------------- broken banks are refused
@@ -356,7 +372,9 @@ BROKEN = {
     "unknown solver": broken(GOOD_NUMERIC, solver="conv_output_width"),
     "input the solver does not take": broken(GOOD_NUMERIC, inputs={"stride": 2}),
     "template with an answer": broken(GOOD_NUMERIC, answer=5),
-    "static without an answer": broken(GOOD_NUMERIC, params=_DROP, prompt="n=10, f=3: width?", inputs={"n": 10, "f": 3}),
+    "static without an answer": broken(
+        GOOD_NUMERIC, params=_DROP, prompt="n=10, f=3: width?", inputs={"n": 10, "f": 3}
+    ),
     "param with two ranges": broken(GOOD_NUMERIC, params={"n": {"int": [1, 5], "float": [1, 5]}}),
     "step on a float range": broken(GOOD_NUMERIC, params={"n": {"float": [1, 5], "step": 1}}),
     "int range of three": broken(GOOD_NUMERIC, params={"n": {"int": [1, 5, 9]}}),
@@ -367,12 +385,16 @@ BROKEN = {
     "present as text": broken(GOOD_NUMERIC, present="multiple"),
     "choices 9": broken(GOOD_NUMERIC, present="mcq", choices=9),
     "distractor without inputs or expr": broken(GOOD_NUMERIC, distractors=[{"why": "forgot the padding"}]),
-    "distractor with inputs and expr": broken(GOOD_NUMERIC, present="mcq", distractors=[{"expr": "n", "inputs": {"f": 1}}]),
+    "distractor with inputs and expr": broken(
+        GOOD_NUMERIC, present="mcq", distractors=[{"expr": "n", "inputs": {"f": 1}}]
+    ),
     "mcq option missing text": broken(GOOD_MCQ, options=[{"correct": True}, "1"]),
     "mcq option as a number": broken(GOOD_MCQ, options=[{"text": "0", "correct": True}, 1]),
     "mcq with one option": broken(GOOD_MCQ, options=[{"text": "0", "correct": True}]),
     "mcq with no correct option": broken(GOOD_MCQ, options=["0", "1"]),
-    "mcq with two correct, not multi": broken(GOOD_MCQ, options=[{"text": "0", "correct": True}, {"text": "1", "correct": True}]),
+    "mcq with two correct, not multi": broken(
+        GOOD_MCQ, options=[{"text": "0", "correct": True}, {"text": "1", "correct": True}]
+    ),
     "mcq option unknown field": broken(GOOD_MCQ, options=[{"text": "0", "correct": True, "explain": "x"}, "1"]),
     "code without output": [{"id": "c", "type": "code_output", "prompt": "p", "code": "print(1)"}],
     "recall answer as a list": [{"id": "r", "type": "recall", "prompt": "p", "answer": ["a", "b"]}],
@@ -405,8 +427,16 @@ def _good_static() -> dict:
 GOOD = {
     "numeric template": [GOOD_NUMERIC],
     "mcq": [GOOD_MCQ],
-    "mcq multi": [dict(GOOD_MCQ, multi=True, options=[{"text": "0", "correct": True}, {"text": "1", "correct": True}, "2"])],
-    "mcq pins and no shuffle": [dict(GOOD_MCQ, shuffle=False, options=[{"text": "0", "correct": True, "pin": True}, {"text": "All of the above", "pin": False}])],
+    "mcq multi": [
+        dict(GOOD_MCQ, multi=True, options=[{"text": "0", "correct": True}, {"text": "1", "correct": True}, "2"])
+    ],
+    "mcq pins and no shuffle": [
+        dict(
+            GOOD_MCQ,
+            shuffle=False,
+            options=[{"text": "0", "correct": True, "pin": True}, {"text": "All of the above", "pin": False}],
+        )
+    ],
     "static numeric": [_good_static()],
     "every param form": [
         dict(
@@ -431,26 +461,77 @@ GOOD = {
         )
     ],
     "pick and sigfig": [
-        dict(GOOD_NUMERIC, prompt="softmax of {x}, entry {i}", params={"x": {"int": [-2, 4], "shape": 4}, "i": {"int": [1, 4]}},
-             solver="softmax", pick="i - 1", sigfig=3)
+        dict(
+            GOOD_NUMERIC,
+            prompt="softmax of {x}, entry {i}",
+            params={"x": {"int": [-2, 4], "shape": 4}, "i": {"int": [1, 4]}},
+            solver="softmax",
+            pick="i - 1",
+            sigfig=3,
+        )
     ],
     "pick as a number and a list": [
-        dict(GOOD_NUMERIC, prompt="softmax of {x}", params={"x": {"int": [-2, 4], "shape": 4}}, solver="softmax", pick=0),
-        dict(GOOD_NUMERIC, id="conv2d-corner", prompt="{x} {k}", params={"x": {"int": [0, 4], "shape": [3, 3]}, "k": {"int": [-1, 1], "shape": [2, 2]}},
-             solver="conv2d", pick=[0, -1]),
+        dict(
+            GOOD_NUMERIC, prompt="softmax of {x}", params={"x": {"int": [-2, 4], "shape": 4}}, solver="softmax", pick=0
+        ),
+        dict(
+            GOOD_NUMERIC,
+            id="conv2d-corner",
+            prompt="{x} {k}",
+            params={"x": {"int": [0, 4], "shape": [3, 3]}, "k": {"int": [-1, 1], "shape": [2, 2]}},
+            solver="conv2d",
+            pick=[0, -1],
+        ),
     ],
     "present mcq with distractors": [
-        dict(GOOD_NUMERIC, present="mcq", choices=3, unit="%", solver="precision", prompt="{tp} {fp}",
-             params={"tp": {"int": [1, 50]}, "fp": {"int": [1, 50]}}, distractors=[{"expr": "answer / 100", "why": "fraction"}, {"inputs": {"fp": 0}}])
+        dict(
+            GOOD_NUMERIC,
+            present="mcq",
+            choices=3,
+            unit="%",
+            solver="precision",
+            prompt="{tp} {fp}",
+            params={"tp": {"int": [1, 50]}, "fp": {"int": [1, 50]}},
+            distractors=[{"expr": "answer / 100", "why": "fraction"}, {"inputs": {"fp": 0}}],
+        )
     ],
     "typed numeric with named mistakes": [
-        dict(GOOD_NUMERIC, distractors=[{"inputs": {"f": 1}, "why": "ignored the filter"}, {"expr": "answer + 1", "why": "added one"}])
+        dict(
+            GOOD_NUMERIC,
+            distractors=[{"inputs": {"f": 1}, "why": "ignored the filter"}, {"expr": "answer + 1", "why": "added one"}],
+        )
     ],
     "text input as a bare word": [
-        dict(GOOD_NUMERIC, prompt="relu({x})", params={"x": {"float": [-2, 2]}}, solver="activation", inputs={"name": "relu"})
+        dict(
+            GOOD_NUMERIC,
+            prompt="relu({x})",
+            params={"x": {"float": [-2, 2]}},
+            solver="activation",
+            inputs={"name": "relu"},
+        )
     ],
-    "code with number output and tolerance": [{"id": "c", "type": "code_output", "prompt": "p", "code": "print(55)", "output": "55", "rtol": 0, "language": "python"}],
-    "recall with key points": [{"id": "r", "type": "recall", "prompt": "p", "answer": "a", "key_points": ["x", "y"], "tags": ["t"], "difficulty": 3}],
+    "code with number output and tolerance": [
+        {
+            "id": "c",
+            "type": "code_output",
+            "prompt": "p",
+            "code": "print(55)",
+            "output": "55",
+            "rtol": 0,
+            "language": "python",
+        }
+    ],
+    "recall with key points": [
+        {
+            "id": "r",
+            "type": "recall",
+            "prompt": "p",
+            "answer": "a",
+            "key_points": ["x", "y"],
+            "tags": ["t"],
+            "difficulty": 3,
+        }
+    ],
     "bank mapping": {"topic": "cnn", "tags": ["x"], "difficulty": 1, "source": "a book", "questions": [GOOD_MCQ]},
     "empty bank mapping": {"questions": []},
     "empty bank list": [],

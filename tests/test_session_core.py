@@ -6,8 +6,9 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from banktools import write_bank
+from exambank import EXAM_BANK, right_answer, wrong_answer
+
 from dlquiz.drill import DrillSession
 from dlquiz.errors import AnswerFormatError
 from dlquiz.exam import ExamSession, TimeUp, default_time_limit, draw_exam_set, exam_history, plan_exam
@@ -15,7 +16,6 @@ from dlquiz.loader import load_paths
 from dlquiz.schedule import Rating
 from dlquiz.session import Session
 from dlquiz.store import Store
-from exambank import EXAM_BANK, right_answer, wrong_answer
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
 

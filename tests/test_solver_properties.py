@@ -8,8 +8,8 @@ import math
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
 from profiles import examples
+
 from dlquiz.errors import SolverError
 from dlquiz.numfmt import format_value
 from dlquiz.solvers import Solution, catalog, solve
@@ -94,7 +94,11 @@ def test_recurrent_params_linear_in_input_size(x, h, double_bias):
 
 @given(small_pos, small_pos)
 def test_embedding_params_linear(v, d):
-    assert solve("embedding_params", vocab_size=v + 1, dim=d).answer - solve("embedding_params", vocab_size=v, dim=d).answer == d
+    assert (
+        solve("embedding_params", vocab_size=v + 1, dim=d).answer
+        - solve("embedding_params", vocab_size=v, dim=d).answer
+        == d
+    )
 
 
 # -- optimizers --------------------------------------------------------------------------------------
@@ -108,11 +112,17 @@ def test_zero_gradients_leave_weights_unchanged(w0, n_steps, lr, momentum):
         assert solve(name, w0=w0, grads=grads, lr=lr).answer == w0
 
 
-@given(vectors.flatmap(lambda w: st.tuples(st.just(w), st.lists(st.floats(-10, 10).filter(lambda g: abs(g) > 1e-3), min_size=len(w), max_size=len(w)))))
+@given(
+    vectors.flatmap(
+        lambda w: st.tuples(
+            st.just(w), st.lists(st.floats(-10, 10).filter(lambda g: abs(g) > 1e-3), min_size=len(w), max_size=len(w))
+        )
+    )
+)
 def test_adam_first_step_is_about_lr(pair):
     w0, g = pair
     out = solve("adam", w0=w0, grads=[g], lr=0.01).answer
-    for before, after, gi in zip(w0, out, g):
+    for before, after, gi in zip(w0, out, g, strict=False):
         assert after == pytest.approx(before - 0.01 * math.copysign(1, gi), abs=1e-6)
 
 
@@ -195,7 +205,11 @@ def test_junk_solver_names_raise_only_solver_error(name):
 
 # Plausible values of each kind, mixed with junk, so the solver bodies (not only the
 # argument checks) meet edge cases: zeros, negatives, huge numbers, ragged lists.
-edge_numbers = st.one_of(st.integers(-3, 12), st.floats(-1e300, 1e300, allow_nan=False), st.sampled_from([0, 0.0, 1, -1, 0.5, 1e-300, 10**30]))
+edge_numbers = st.one_of(
+    st.integers(-3, 12),
+    st.floats(-1e300, 1e300, allow_nan=False),
+    st.sampled_from([0, 0.0, 1, -1, 0.5, 1e-300, 10**30]),
+)
 PLAUSIBLE = {
     "number": edge_numbers,
     "int": st.one_of(st.integers(-2, 12), st.sampled_from([10**18, 0])),
@@ -203,7 +217,9 @@ PLAUSIBLE = {
     "str": st.sampled_from(["relu", "sigmoid", "tanh", "leaky_relu", "elu", "softplus", "gelu", "step", "linear", "x"]),
     "vector": st.lists(edge_numbers, min_size=0, max_size=6),
     "matrix": st.lists(st.lists(edge_numbers, min_size=1, max_size=4), min_size=0, max_size=4),
-    "any": st.one_of(edge_numbers, st.lists(st.lists(st.integers(-1, 5), max_size=4), max_size=4), st.lists(edge_numbers, max_size=4)),
+    "any": st.one_of(
+        edge_numbers, st.lists(st.lists(st.integers(-1, 5), max_size=4), max_size=4), st.lists(edge_numbers, max_size=4)
+    ),
 }
 
 

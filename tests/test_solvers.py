@@ -386,7 +386,9 @@ def test_activation_grad_matches_a_finite_difference():
     h = 1e-6
     for name in ("sigmoid", "tanh", "softplus", "gelu", "elu", "leaky_relu"):
         for x in (-1.3, 0.7):
-            numeric = (solve("activation", name=name, x=x + h).answer - solve("activation", name=name, x=x - h).answer) / (2 * h)
+            numeric = (
+                solve("activation", name=name, x=x + h).answer - solve("activation", name=name, x=x - h).answer
+            ) / (2 * h)
             assert solve("activation_grad", name=name, x=x).answer == pytest.approx(numeric, rel=1e-5, abs=1e-8)
 
 

@@ -107,7 +107,9 @@ def test_ewma_by_hand():
 
 @given(st.floats(min_value=-100, max_value=100), st.floats(min_value=0, max_value=0.99), st.integers(1, 30))
 def test_ewma_bias_correction_recovers_a_constant_series(c, beta, n):
-    assert solve("ewma", x=[c] * n, beta=beta, bias_correction=True).answer == pytest.approx([c] * n, rel=1e-9, abs=1e-9)
+    assert solve("ewma", x=[c] * n, beta=beta, bias_correction=True).answer == pytest.approx(
+        [c] * n, rel=1e-9, abs=1e-9
+    )
 
 
 def test_ewma_errors():
@@ -128,7 +130,9 @@ def test_match_torch_when_installed():
         x = torch.tensor([scores], dtype=torch.float64)
         # torch averages over the classes, the multiclass SVM loss sums
         expected = functional.multi_margin_loss(x, torch.tensor([y]), margin=margin).item() * len(scores)
-        assert solve("multiclass_hinge_loss", scores=scores, y=y, margin=margin).answer == pytest.approx(expected, rel=1e-12)
+        assert solve("multiclass_hinge_loss", scores=scores, y=y, margin=margin).answer == pytest.approx(
+            expected, rel=1e-12
+        )
 
     for p, q in (([0.5, 0.3, 0.2], [0.4, 0.4, 0.2]), ([0.0, 0.25, 0.75], [0.1, 0.6, 0.3])):
         pt, qt = torch.tensor(p, dtype=torch.float64), torch.tensor(q, dtype=torch.float64)
@@ -154,8 +158,12 @@ def test_match_torch_when_installed():
 def test_pinned_torch_values():
     # Computed once with torch 2.13.0 (float64) by the code of test_match_torch_when_installed.
     assert solve("multiclass_hinge_loss", scores=[0.5, -1.0, 2.0, 0.3], y=1).answer == pytest.approx(8.8, rel=1e-12)
-    assert solve("kl_divergence", p=[0.5, 0.3, 0.2], q=[0.4, 0.4, 0.2]).answer == pytest.approx(0.02526715392157053, rel=1e-12)
-    assert solve("kl_divergence", p=[0.0, 0.25, 0.75], q=[0.1, 0.6, 0.3]).answer == pytest.approx(0.4683508645671415, rel=1e-12)
+    assert solve("kl_divergence", p=[0.5, 0.3, 0.2], q=[0.4, 0.4, 0.2]).answer == pytest.approx(
+        0.02526715392157053, rel=1e-12
+    )
+    assert solve("kl_divergence", p=[0.0, 0.25, 0.75], q=[0.1, 0.6, 0.3]).answer == pytest.approx(
+        0.4683508645671415, rel=1e-12
+    )
     assert solve("ewma", x=[10, 20, 30, -5], beta=0.9, bias_correction=True).answer == pytest.approx(
         [10.0, 15.263157894736844, 20.701107011070114, 13.227682465833091], rel=1e-12
     )

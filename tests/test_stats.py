@@ -20,12 +20,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from banktools import write_bank
 from fsrs import Card, State
 from rich.console import Console
 from typer.testing import CliRunner
 
 import dlquiz.cli  # noqa: F401  (registers the commands)
-from banktools import write_bank
 from dlquiz.cli.app import app
 from dlquiz.days import day_ranges, day_start, local_date, start_of_day
 from dlquiz.figures import gather, is_right, streaks
@@ -42,27 +42,37 @@ def utc(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
 
 
 def add(store: Store, qid: str, when: datetime, correct: bool | None, rating: int, mode: str = "drill") -> None:
-    store.add_review(Review(question_id=qid, answer="x", correct=correct, rating=rating, reviewed_at=when,
-                            duration_ms=5000, mode=mode))
+    store.add_review(
+        Review(
+            question_id=qid, answer="x", correct=correct, rating=rating, reviewed_at=when, duration_ms=5000, mode=mode
+        )
+    )
 
 
 def card(state: State, stability: float, last: datetime, due: datetime) -> Card:
-    return Card(card_id=1, state=state, step=None if state == State.Review else 0, stability=stability,
-                difficulty=5.0, due=due, last_review=last)
+    return Card(
+        card_id=1,
+        state=state,
+        step=None if state == State.Review else 0,
+        stability=stability,
+        difficulty=5.0,
+        due=due,
+        last_review=last,
+    )
 
 
 def populate(store: Store) -> None:
     store.set_setting("desired_retention", 0.85)
     #                 question  UTC time               local (New York) day   grade  rating
-    add(store, "c1", utc(2026, 2, 9, 4, 30), True, 3)   # Feb 8 (23:30 EST): outside the 30 days
-    add(store, "c1", utc(2026, 2, 10, 15), True, 3)     # Feb 10
-    add(store, "c2", utc(2026, 2, 14, 17), True, 3)     # Feb 14
-    add(store, "gone", utc(2026, 3, 5, 15), True, 3)    # Mar 5, a question no bank has: never counted
+    add(store, "c1", utc(2026, 2, 9, 4, 30), True, 3)  # Feb 8 (23:30 EST): outside the 30 days
+    add(store, "c1", utc(2026, 2, 10, 15), True, 3)  # Feb 10
+    add(store, "c2", utc(2026, 2, 14, 17), True, 3)  # Feb 14
+    add(store, "gone", utc(2026, 3, 5, 15), True, 3)  # Mar 5, a question no bank has: never counted
     add(store, "c1", utc(2026, 3, 6, 13), False, 1, "cram")  # Mar 6 (cram: no lapse, no interval)
-    add(store, "r1", utc(2026, 3, 8, 2), None, 1)       # Mar 7 (21:00 EST), self-rated Again: not right
+    add(store, "r1", utc(2026, 3, 8, 2), None, 1)  # Mar 7 (21:00 EST), self-rated Again: not right
     add(store, "c2", utc(2026, 3, 9, 3, 30), False, 1)  # Mar 8 (23:30 EDT): 22.4 days after Feb 14: mature, wrong
-    add(store, "c2", utc(2026, 3, 9, 4, 10), True, 3)   # Mar 9 (00:10 EDT)
-    add(store, "r1", utc(2026, 3, 10, 0), None, 2)      # Mar 9 (20:00 EDT), self-rated Hard: right
+    add(store, "c2", utc(2026, 3, 9, 4, 10), True, 3)  # Mar 9 (00:10 EDT)
+    add(store, "r1", utc(2026, 3, 10, 0), None, 2)  # Mar 9 (20:00 EDT), self-rated Hard: right
     add(store, "c1", utc(2026, 3, 10, 13, 30), True, 3)  # Mar 10: 27.9 days after Feb 10 (cram skipped): mature, right
     # Cards chosen so that retrievability is known by hand: FSRS's stability
     # is the time after which recall falls to 90%, so t = S gives 0.9, t = 0 gives 1.
@@ -115,8 +125,14 @@ def test_heatmap_is_26_weeks_of_local_days(figures):
     assert len(figures.heatmap) == 25 * 7 + 2
     active = {d: n for d, n in days.items() if n}
     assert active == {
-        date(2026, 2, 8): 1, date(2026, 2, 10): 1, date(2026, 2, 14): 1, date(2026, 3, 6): 1,
-        date(2026, 3, 7): 1, date(2026, 3, 8): 1, date(2026, 3, 9): 2, date(2026, 3, 10): 1,
+        date(2026, 2, 8): 1,
+        date(2026, 2, 10): 1,
+        date(2026, 2, 14): 1,
+        date(2026, 3, 6): 1,
+        date(2026, 3, 7): 1,
+        date(2026, 3, 8): 1,
+        date(2026, 3, 9): 2,
+        date(2026, 3, 10): 1,
     }
 
 
@@ -151,9 +167,20 @@ def test_weakest_lowest_retrievability_then_most_lapses(figures):
 def test_exam_history_newest_first(figures):
     unfinished, finished = figures.exams
     assert (unfinished.day, unfinished.topics, unfinished.questions, unfinished.score, unfinished.seconds_used) == (
-        date(2026, 3, 8), ("cnn",), 1, None, None)
-    assert (finished.day, finished.topics, finished.questions, finished.score, finished.seconds_used,
-            finished.time_limit_s) == (date(2026, 3, 5), ("cnn", "rnn"), 3, 0.5, 1200, 1800)
+        date(2026, 3, 8),
+        ("cnn",),
+        1,
+        None,
+        None,
+    )
+    assert (
+        finished.day,
+        finished.topics,
+        finished.questions,
+        finished.score,
+        finished.seconds_used,
+        finished.time_limit_s,
+    ) == (date(2026, 3, 5), ("cnn", "rnn"), 3, 0.5, 1200, 1800)
 
 
 def test_a_topic_filter_narrows_every_figure(store):
@@ -176,20 +203,55 @@ def test_the_same_history_counted_in_utc_differs(store):
 
 def test_json_keys_are_the_documented_ones(figures):
     data = figures.to_json()
-    assert list(data) == ["generated_at", "timezone", "today", "filters", "questions", "counts", "due", "forecast",
-                          "heatmap", "streak", "first_review", "accuracy_30d", "topics", "retention", "weakest",
-                          "exams"]
+    assert list(data) == [
+        "generated_at",
+        "timezone",
+        "today",
+        "filters",
+        "questions",
+        "counts",
+        "due",
+        "forecast",
+        "heatmap",
+        "streak",
+        "first_review",
+        "accuracy_30d",
+        "topics",
+        "retention",
+        "weakest",
+        "exams",
+    ]
     assert data["timezone"] == "America/New_York"
     assert data["streak"] == {"current": 5, "longest": 5}
     assert data["retention"] == {"true_retention": 0.5, "mature_reviews": 2, "right": 1, "desired_retention": 0.85}
-    assert data["topics"][0] == {"topic": "cnn", "seen": 2, "total": 3, "answered_30d": 6, "right_30d": 4,
-                                 "accuracy_30d": 0.6667, "mastery": 0.9}
-    assert data["exams"][1] == {"started_at": "2026-03-05T14:00:00+00:00", "date": "2026-03-05",
-                                "topics": ["cnn", "rnn"], "questions": 3, "score": 0.5, "seconds_used": 1200,
-                                "time_limit_s": 1800}
+    assert data["topics"][0] == {
+        "topic": "cnn",
+        "seen": 2,
+        "total": 3,
+        "answered_30d": 6,
+        "right_30d": 4,
+        "accuracy_30d": 0.6667,
+        "mastery": 0.9,
+    }
+    assert data["exams"][1] == {
+        "started_at": "2026-03-05T14:00:00+00:00",
+        "date": "2026-03-05",
+        "topics": ["cnn", "rnn"],
+        "questions": 3,
+        "score": 0.5,
+        "seconds_used": 1200,
+        "time_limit_s": 1800,
+    }
     documented = (Path(__file__).parents[1] / "docs" / "stats.md").read_text()
-    for key in [*data, *data["counts"], *data["due"], *data["topics"][0], *data["retention"], *data["weakest"][0],
-                *data["exams"][0]]:
+    for key in [
+        *data,
+        *data["counts"],
+        *data["due"],
+        *data["topics"][0],
+        *data["retention"],
+        *data["weakest"][0],
+        *data["exams"][0],
+    ]:
         assert f"`{key}`" in documented, key
 
 
@@ -216,7 +278,7 @@ def test_drill_summary_and_export_count_right_like_stats(store):
 def test_day_boundaries_across_daylight_saving_time():
     assert day_start(date(2026, 3, 8), NY) == utc(2026, 3, 8, 5)  # EST
     assert day_start(date(2026, 3, 9), NY) == utc(2026, 3, 9, 4)  # EDT
-    (_, lo, hi), = day_ranges(date(2026, 3, 8), date(2026, 3, 8), NY)
+    ((_, lo, hi),) = day_ranges(date(2026, 3, 8), date(2026, 3, 8), NY)
     assert hi - lo == timedelta(hours=23)
     assert local_date(utc(2026, 3, 9, 3, 59), NY) == date(2026, 3, 8)
     assert start_of_day(utc(2026, 3, 9, 3, 59), NY) == utc(2026, 3, 8, 5)
@@ -358,8 +420,9 @@ def test_stats_command_refuses_bad_input_in_one_line(tmp_path):
 def test_config_timezone_is_validated_and_stored(tmp_path, dlquiz_home):
     bad = run(dlquiz_home, "config", "timezone", "Mars/Olympus")
     assert bad.returncode == 2
-    assert bad.stderr == ("dlquiz: unknown time zone 'Mars/Olympus'; use an IANA name such as Europe/Berlin"
-                          " or America/New_York\n")
+    assert bad.stderr == (
+        "dlquiz: unknown time zone 'Mars/Olympus'; use an IANA name such as Europe/Berlin or America/New_York\n"
+    )
     assert run(dlquiz_home, "config", "timezone", "Europe/Berlin").returncode == 0
     assert "timezone = Europe/Berlin" in run(dlquiz_home, "config", "timezone").stdout
     db = sqlite3.connect(dlquiz_home / "progress.db")
@@ -373,9 +436,9 @@ def test_timezone_defaults_to_the_system_zone(tmp_path, dlquiz_home, monkeypatch
 
 
 def test_drill_summary_counts_right_with_the_shared_definition(tmp_path):
+    from dlquiz.drill import DrillSession
     from dlquiz.grading import LETTERS
     from dlquiz.loader import load_paths
-    from dlquiz.drill import DrillSession
 
     questions = load_paths([write_bank(tmp_path, BANK)]).questions
     with Store.open(tmp_path / "drill.db") as drill_store:

@@ -16,7 +16,7 @@ import pytest
 from dlquiz import paths
 from dlquiz.errors import StoreError
 from dlquiz.schedule import make_scheduler, replay_card, review_card, undo_review
-from dlquiz.store import MIGRATIONS, Exam, Review, Store, migrate, schema
+from dlquiz.store import MIGRATIONS, Exam, Review, Store, migrate
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
 WRITER = Path(__file__).with_name("progress_writer.py")
@@ -25,8 +25,17 @@ EXPECTED_SCHEMA = {
     "migrations": ["id", "name", "applied_at"],
     "cards": ["question_id", "card_id", "state", "step", "stability", "difficulty", "due", "last_review"],
     "reviews": [
-        "id", "uid", "question_id", "seed", "answer", "correct", "rating",
-        "reviewed_at", "duration_ms", "mode", "exam_id",
+        "id",
+        "uid",
+        "question_id",
+        "seed",
+        "answer",
+        "correct",
+        "rating",
+        "reviewed_at",
+        "duration_ms",
+        "mode",
+        "exam_id",
     ],
     "settings": ["key", "value"],
     "exams": ["id", "uid", "started_at", "finished_at", "time_limit_s", "question_ids", "score"],
@@ -47,8 +56,16 @@ def full_schema(db_file: Path) -> dict[str, list[str]]:
 def answer(store: Store, qid: str, rating: int, when: datetime, *, mode: str = "drill", **kw) -> Review:
     scheduler = make_scheduler()
     card = None if mode == "cram" else review_card(scheduler, store.card(qid), qid, rating, when, 5000)
-    review = Review(question_id=qid, answer="x", correct=rating > 1, rating=rating, reviewed_at=when,
-                    duration_ms=5000, mode=mode, **kw)
+    review = Review(
+        question_id=qid,
+        answer="x",
+        correct=rating > 1,
+        rating=rating,
+        reviewed_at=when,
+        duration_ms=5000,
+        mode=mode,
+        **kw,
+    )
     return store.record_review(review, card)
 
 
@@ -69,9 +86,19 @@ def test_migrates_empty_file_to_expected_schema(tmp_path):
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert full_schema(db_file) == EXPECTED_SCHEMA
-    indexes = {r[0] for r in sqlite3.connect(db_file).execute("SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")}
+    indexes = {
+        r[0]
+        for r in sqlite3.connect(db_file).execute(
+            "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
+        )
+    }
     assert indexes == {
-        "reviews_by_question", "reviews_by_time", "reviews_again", "cards_by_due", "question_events_by_question"}
+        "reviews_by_question",
+        "reviews_by_time",
+        "reviews_again",
+        "cards_by_due",
+        "question_events_by_question",
+    }
 
 
 def test_migrates_from_previous_schema_keeping_data(tmp_path):
@@ -89,7 +116,13 @@ def test_migrates_from_previous_schema_keeping_data(tmp_path):
     with Store.open(db_file) as store:
         assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
         (review,) = store.reviews()
-        assert (review.uid, review.question_id, review.seed, review.answer, review.correct) == ("u1", "q1", 7, "42", True)
+        assert (review.uid, review.question_id, review.seed, review.answer, review.correct) == (
+            "u1",
+            "q1",
+            7,
+            "42",
+            True,
+        )
         assert review.reviewed_at == T0
         assert store.get_setting("new_per_day") == 5
         assert store.exams() == []
@@ -151,13 +184,24 @@ def test_record_review_commits_and_returns_row_id(tmp_path):
 
 
 def test_review_round_trips_through_dict_and_db(tmp_path):
-    review = Review(question_id="q", answer=" 3.14 ", correct=None, rating=2, reviewed_at=T0,
-                    duration_ms=42, mode="exam", seed=9, exam_id=None)
+    review = Review(
+        question_id="q",
+        answer=" 3.14 ",
+        correct=None,
+        rating=2,
+        reviewed_at=T0,
+        duration_ms=42,
+        mode="exam",
+        seed=9,
+        exam_id=None,
+    )
     assert Review.from_dict(review.to_dict()) == review
     with Store.open(tmp_path / "p.db") as store:
         exam = store.start_exam(T0, ["q"], time_limit_s=600)
-        stored = store.record_review(Review(**{**review.to_dict(), "reviewed_at": T0, "id": None, "exam_id": exam.id}),
-                                     review_card(make_scheduler(), None, "q", 2, T0))
+        stored = store.record_review(
+            Review(**{**review.to_dict(), "reviewed_at": T0, "id": None, "exam_id": exam.id}),
+            review_card(make_scheduler(), None, "q", 2, T0),
+        )
         assert store.reviews() == [stored]
         assert stored.answer == " 3.14 " and stored.correct is None and stored.exam_id == exam.id
 
@@ -185,8 +229,10 @@ def test_cram_review_is_logged_but_leaves_card_alone(tmp_path):
         answer(store, "q2", 3, T0, mode="cram")
         assert store.card("q2") is None
         with pytest.raises(ValueError):
-            store.record_review(Review(question_id="q2", answer="", correct=True, rating=3, reviewed_at=T0,
-                                       duration_ms=1, mode="cram"), before)
+            store.record_review(
+                Review(question_id="q2", answer="", correct=True, rating=3, reviewed_at=T0, duration_ms=1, mode="cram"),
+                before,
+            )
 
 
 def test_duplicate_uid_is_a_store_error_and_changes_nothing(tmp_path):
@@ -289,7 +335,7 @@ def test_two_processes_writing_at_once_keep_every_answer(tmp_path):
     db_file = tmp_path / "shared" / "progress.db"  # neither process finds a database: both create and migrate
     writers = [_writer(db_file, 200, "a"), _writer(db_file, 200, "b")]
     outputs = [w.communicate(timeout=120) for w in writers]
-    for w, (out, err) in zip(writers, outputs):
+    for w, (out, err) in zip(writers, outputs, strict=False):
         assert w.returncode == 0, err
         assert len(out.split()) == 200
     with Store.open(db_file) as store:

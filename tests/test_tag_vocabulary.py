@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from banktools import REPO
+
 from dlquiz.loader import load_banks
 
 DOC = REPO / "docs" / "bank-format.md"

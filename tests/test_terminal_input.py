@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pexpect
-
 from banktools import run_dlquiz, write_bank
 
 BANK = """
@@ -48,8 +47,13 @@ def spawn(tmp_path, topic: str) -> pexpect.spawn:
     write_bank(tmp_path, BANK)
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
     return pexpect.spawn(
-        sys.executable, ["-m", "dlquiz", "drill", "--bank", str(tmp_path / "bank.yaml"), "--topic", topic],
-        cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(40, 100),
+        sys.executable,
+        ["-m", "dlquiz", "drill", "--bank", str(tmp_path / "bank.yaml"), "--topic", topic],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
     )
 
 
@@ -117,8 +121,11 @@ def test_enter_alone_means_i_dont_know(tmp_path, dlquiz_home):
 def test_non_utf8_bytes_typed_into_a_pipe_are_kept_not_a_crash(tmp_path, dlquiz_home):
     write_bank(tmp_path, BANK)
     done = subprocess.run(
-        [sys.executable, "-m", "dlquiz", "drill", "--bank", "bank.yaml", "--topic", "tq"], cwd=tmp_path,
-        input=b"\xff\xfeq\n", capture_output=True, env=dict(os.environ, NO_COLOR="1"),
+        [sys.executable, "-m", "dlquiz", "drill", "--bank", "bank.yaml", "--topic", "tq"],
+        cwd=tmp_path,
+        input=b"\xff\xfeq\n",
+        capture_output=True,
+        env=dict(os.environ, NO_COLOR="1"),
     )
     out = (done.stdout + done.stderr).decode("utf-8", errors="replace")
     assert done.returncode == 0, out
@@ -130,15 +137,23 @@ def test_a_terminal_that_is_not_utf8_gets_ascii_not_a_traceback(tmp_path, dlquiz
     write_bank(tmp_path, BANK)
     env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="latin-1")
     bank = ["--bank", "bank.yaml"]
-    for args, stdin in [(["drill", "--topic", "tmcq", *bank], b"b\n"), (["show", "t-mcq", *bank], b""),
-                        (["solve", "softmax", "x=[1, 2, 3]"], b"")]:
-        done = subprocess.run([sys.executable, "-m", "dlquiz", *args], cwd=tmp_path, input=stdin,
-                              capture_output=True, env=env)
+    for args, stdin in [
+        (["drill", "--topic", "tmcq", *bank], b"b\n"),
+        (["show", "t-mcq", *bank], b""),
+        (["solve", "softmax", "x=[1, 2, 3]"], b""),
+    ]:
+        done = subprocess.run(
+            [sys.executable, "-m", "dlquiz", *args], cwd=tmp_path, input=stdin, capture_output=True, env=env
+        )
         out = (done.stdout + done.stderr).decode("latin-1")
         assert done.returncode == 0 and "Traceback" not in out, out
     assert "ok right" in subprocess.run(
-        [sys.executable, "-m", "dlquiz", "drill", "--cram", "--topic", "tmcq", "--bank", "bank.yaml"], cwd=tmp_path,
-        input=b"b\n", capture_output=True, env=env).stdout.decode("latin-1")
+        [sys.executable, "-m", "dlquiz", "drill", "--cram", "--topic", "tmcq", "--bank", "bank.yaml"],
+        cwd=tmp_path,
+        input=b"b\n",
+        capture_output=True,
+        env=env,
+    ).stdout.decode("latin-1")
 
 
 def test_check_warns_about_an_output_no_learner_can_type(tmp_path):

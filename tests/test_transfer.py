@@ -27,8 +27,17 @@ def record(store: Store, qid: str, rating: int, when: datetime, *, mode: str = "
     scheduler = make_scheduler(store.get_setting("desired_retention", 0.9))
     card = None if mode == "cram" else review_card(scheduler, store.card(qid), qid, rating, when, 3000)
     return store.record_review(
-        Review(question_id=qid, answer=f"ans {qid}", correct=correct, rating=rating, reviewed_at=when,
-               duration_ms=3000, mode=mode, seed=hash(qid) % 1000, **kw),
+        Review(
+            question_id=qid,
+            answer=f"ans {qid}",
+            correct=correct,
+            rating=rating,
+            reviewed_at=when,
+            duration_ms=3000,
+            mode=mode,
+            seed=hash(qid) % 1000,
+            **kw,
+        ),
         card,
     )
 
@@ -98,8 +107,13 @@ def test_export_summary_per_topic(source):
     assert summary["rnn"]["accuracy"] == 1.0 and summary["rnn"]["reviews"] == 2
     gone_r = scheduler.get_card_retrievability(source.card("gone"), now)
     assert 0 < gone_r < 1
-    assert summary["(unknown)"] == {"seen": 1, "reviews": 1, "accuracy": 1.0,
-                                    "mean_retrievability": pytest.approx(gone_r), "due_now": 1}
+    assert summary["(unknown)"] == {
+        "seen": 1,
+        "reviews": 1,
+        "accuracy": 1.0,
+        "mean_retrievability": pytest.approx(gone_r),
+        "due_now": 1,
+    }
 
 
 def test_export_counts_due_cards_at_the_export_time(source):
@@ -200,8 +214,18 @@ def valid() -> dict:
         "settings": {},
         "cards": {},
         "reviews": [
-            {"uid": "u1", "question_id": "q", "seed": None, "answer": "1", "correct": True, "rating": 3,
-             "reviewed_at": "2024-02-01T00:00:00Z", "duration_ms": 10, "mode": "drill", "exam_uid": None}
+            {
+                "uid": "u1",
+                "question_id": "q",
+                "seed": None,
+                "answer": "1",
+                "correct": True,
+                "rating": 3,
+                "reviewed_at": "2024-02-01T00:00:00Z",
+                "duration_ms": 10,
+                "mode": "drill",
+                "exam_uid": None,
+            }
         ],
         "exams": [],
     }
@@ -221,9 +245,15 @@ BAD_FILES = {
     "missing reviews": (broken(lambda d: d.pop("reviews")), "reviews: missing"),
     "missing exported_at": (broken(lambda d: d.pop("exported_at")), "exported_at: missing"),
     "reviews not a list": (broken(lambda d: d.update(reviews={})), "reviews: expected a list"),
-    "rating out of range": (broken(lambda d: d["reviews"][0].update(rating=5)), "reviews[0].rating: expected an integer 1-4"),
+    "rating out of range": (
+        broken(lambda d: d["reviews"][0].update(rating=5)),
+        "reviews[0].rating: expected an integer 1-4",
+    ),
     "rating a bool": (broken(lambda d: d["reviews"][0].update(rating=True)), "reviews[0].rating"),
-    "naive time": (broken(lambda d: d["reviews"][0].update(reviewed_at="2024-02-01T00:00:00")), "reviews[0].reviewed_at"),
+    "naive time": (
+        broken(lambda d: d["reviews"][0].update(reviewed_at="2024-02-01T00:00:00")),
+        "reviews[0].reviewed_at",
+    ),
     "not a time": (broken(lambda d: d["reviews"][0].update(reviewed_at="yesterday")), "reviews[0].reviewed_at"),
     "missing uid": (broken(lambda d: d["reviews"][0].pop("uid")), "reviews[0].uid: missing"),
     "bad mode": (broken(lambda d: d["reviews"][0].update(mode="quiz")), "reviews[0].mode"),
@@ -348,9 +378,15 @@ def test_cli_export_uses_bank_topics(dlquiz_home):
     with Store.open() as store:
         record(store, q.id, 3, T0)
     data = json.loads(invoke("export").stdout)
-    assert data["summary"] == {q.topic: {"seen": 1, "reviews": 1, "accuracy": 1.0,
-                                         "mean_retrievability": data["summary"][q.topic]["mean_retrievability"],
-                                         "due_now": 1}}
+    assert data["summary"] == {
+        q.topic: {
+            "seen": 1,
+            "reviews": 1,
+            "accuracy": 1.0,
+            "mean_retrievability": data["summary"][q.topic]["mean_retrievability"],
+            "due_now": 1,
+        }
+    }
 
 
 @pytest.mark.parametrize(

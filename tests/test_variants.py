@@ -7,14 +7,14 @@ import subprocess
 import sys
 
 import pytest
+from banktools import REPO, write_bank
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from banktools import REPO, write_bank
 from profiles import examples
-from dlquiz.tolerance import matches
+
 from dlquiz.loader import load_banks, load_paths
 from dlquiz.question import NumericQuestion
+from dlquiz.tolerance import matches
 from dlquiz.variants import VariantError, instantiate
 
 TEMPLATES = """
@@ -79,11 +79,19 @@ def test_same_id_and_seed_give_the_same_variant_across_processes(tmp_path, bank)
         "(instantiate(q, s) for q in bank.questions for s in range(20))]))"
     )
     runs = [
-        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        ).stdout
         for seed in ("1", "2")
     ]
     assert runs[0] == runs[1]
-    local = [[v.prompt, v.answer, list(v.steps)] for v in (instantiate(q, s) for q in bank.questions for s in range(20))]
+    local = [
+        [v.prompt, v.answer, list(v.steps)] for v in (instantiate(q, s) for q in bank.questions for s in range(20))
+    ]
     assert json.loads(runs[0]) == json.loads(json.dumps(local))
 
 
@@ -131,7 +139,9 @@ def test_distractors_are_computed_distinct_and_never_the_answer(bank):
 
 
 def test_mcq_option_order_is_shuffled_but_pinned_options_stay_last(tmp_path):
-    path = write_bank(tmp_path, """
+    path = write_bank(
+        tmp_path,
+        """
         - id: order
           type: mcq
           prompt: Which?
@@ -141,7 +151,8 @@ def test_mcq_option_order_is_shuffled_but_pinned_options_stay_last(tmp_path):
             - three
             - four
             - All of the above
-        """)
+        """,
+    )
     question = load_paths([path]).get("order")
     orders = {tuple(o.text for o in instantiate(question, seed).options) for seed in range(60)}
     assert len(orders) > 6
@@ -152,13 +163,16 @@ def test_mcq_option_order_is_shuffled_but_pinned_options_stay_last(tmp_path):
 
 
 def test_a_solver_failure_names_the_question_and_the_numbers(tmp_path):
-    path = write_bank(tmp_path, """
+    path = write_bank(
+        tmp_path,
+        """
         - id: too-wide
           type: numeric
           prompt: "{n} {f}"
           params: {n: {int: [3, 4]}, f: [7, 9]}
           solver: conv_output_size
-        """)
+        """,
+    )
     with pytest.raises(VariantError, match=r"bank.yaml:1: too-wide: .*(with n=\d, f=\d)"):
         instantiate(load_paths([path]).get("too-wide"), 0)
 
@@ -181,7 +195,9 @@ def test_any_seed_gives_a_valid_variant(seed):
 
 
 def test_percent_distractors_and_undefined_derived_values(tmp_path):
-    path = write_bank(tmp_path, """
+    path = write_bank(
+        tmp_path,
+        """
         - id: prec
           type: numeric
           prompt: "{tp} true and {fp} false positives: precision in %?"
@@ -193,7 +209,8 @@ def test_percent_distractors_and_undefined_derived_values(tmp_path):
           present: mcq
           distractors:
             - {inputs: {fp: 0}, why: ignored the false positives}
-        """)
+        """,
+    )
     question = load_paths([path]).get("prec")
     for seed in range(40):  # fp = 0 makes 'ratio' undefined: such draws are rejected, not fatal
         v = instantiate(question, seed)

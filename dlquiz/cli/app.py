@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterable, Sequence
+from datetime import tzinfo
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import typer
 from typer.core import TyperArgument, TyperOption
 
 from dlquiz import __version__
 
+if TYPE_CHECKING:
+    from dlquiz.loader import Bank
+    from dlquiz.question import Question
+    from dlquiz.store import Store
+
 # typer's help names types as Python does ('<list[Path]>', '<int range>', and
 # '<bool>' after a flag, which takes no value) and writes a required argument
 # as '{ID}'. These two patches make help read as words a user knows.
-_TYPE_WORDS = {"int": "NUMBER", "float": "NUMBER", "int range": "NUMBER", "float range": "NUMBER",
-               "str": "TEXT", "Path": "PATH", "path": "PATH", "file": "PATH", "directory": "PATH"}
+_TYPE_WORDS = {
+    "int": "NUMBER",
+    "float": "NUMBER",
+    "int range": "NUMBER",
+    "float range": "NUMBER",
+    "str": "TEXT",
+    "Path": "PATH",
+    "path": "PATH",
+    "file": "PATH",
+    "directory": "PATH",
+}
 _option_type = TyperOption.display_type_rich
 
 
@@ -62,7 +78,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Drill deep-learning interview questions in your terminal.
 
@@ -73,10 +91,23 @@ def _root(
 
 
 # Symbols dlquiz prints, and what a terminal that cannot show them gets instead.
-_ASCII = str.maketrans({
-    "✔": "ok", "✘": "x", "·": "-", "−": "-", "–": "-", "—": "-", "…": "...", "•": "*",
-    "×": "x", "→": "->", "≤": "<=", "≥": ">=", "±": "+/-",
-})
+_ASCII = str.maketrans(
+    {
+        "✔": "ok",
+        "✘": "x",
+        "·": "-",
+        "−": "-",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "•": "*",
+        "×": "x",
+        "→": "->",
+        "≤": "<=",
+        "≥": ">=",
+        "±": "+/-",
+    }
+)
 
 
 class _AsciiFallback:
@@ -117,7 +148,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def bank_option():
+def bank_option() -> Any:
     """The ``--bank PATH`` option shared by every command that reads banks (repeatable)."""
     return typer.Option(
         None,
@@ -133,45 +164,52 @@ def bank_option():
 # the values are alternatives; different filters must all hold.
 
 
-def topic_option():
+def topic_option() -> Any:
     return typer.Option(None, "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable).")
 
 
-def tag_option():
+def tag_option() -> Any:
     return typer.Option(None, "--tag", metavar="TAG", help="Only questions with this tag (repeatable).")
 
 
-def type_option(types: str = "mcq, numeric, code_output, recall"):
+def type_option(types: str = "mcq, numeric, code_output, recall") -> Any:
     return typer.Option(None, "--type", metavar="TYPE", help=f"Only this type: {types} (repeatable).")
 
 
-def difficulty_option():
+def difficulty_option() -> Any:
     return typer.Option(
         None, "--difficulty", "-d", min=1, max=3, metavar="1-3", help="Only this difficulty, 1–3 (repeatable)."
     )
 
 
-def seed_option(what: str):
+def seed_option(what: str) -> Any:
     return typer.Option(
         None, "--seed", metavar="NUMBER", help=f"Make the {what} reproducible (questions, order and numbers)."
     )
 
 
-def check_filter(what: str, values, known) -> None:
+def check_filter(what: str, values: Iterable[str] | None, known: Iterable[str]) -> None:
     """End the command (exit 2) on a filter value no loaded question has, naming the closest known ones."""
     import difflib
 
-    known = sorted(set(known))
+    names = sorted(set(known))
     for value in values or ():
-        if value not in known:
-            close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
-            hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"known: {', '.join(known[:12])}"
+        if value not in names:
+            close = difflib.get_close_matches(value, names, n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"known: {', '.join(names[:12])}"
             fail(f"unknown {what} '{value}'; {hint}", 2)
 
 
 def filtered_questions(
-    bank_paths, topics, tags, types, difficulties, *, strict: bool = True, allow_empty: bool = False
-):
+    bank_paths: Sequence[Path] | None,
+    topics: Sequence[str] | None,
+    tags: Sequence[str] | None,
+    types: Sequence[str] | None,
+    difficulties: Sequence[int] | None,
+    *,
+    strict: bool = True,
+    allow_empty: bool = False,
+) -> list[Question]:
     """The loaded questions that pass the filters.
 
     An unknown topic, tag or type (types are case-insensitive) or, unless
@@ -180,27 +218,27 @@ def filtered_questions(
     from dlquiz.question import QUESTION_TYPES
     from dlquiz.schedule import filter_questions
 
-    types = [t.lower() for t in types or ()]
-    check_filter("question type", types, QUESTION_TYPES)
+    lowered = [t.lower() for t in types or ()]
+    check_filter("question type", lowered, QUESTION_TYPES)
     loaded = load_or_fail(bank_paths, strict=strict)
     check_filter("topic", topics, (q.topic for q in loaded.questions))
     check_filter("tag", tags, (t for q in loaded.questions for t in q.tags))
     questions = filter_questions(
-        loaded.questions, topics=topics or (), tags=tags or (), types=types, difficulties=difficulties or ()
+        loaded.questions, topics=topics or (), tags=tags or (), types=lowered, difficulties=difficulties or ()
     )
     if not questions and not allow_empty:
         fail("no question matches these filters (dlquiz list shows the topics)")
     return questions
 
 
-def bank_sources(extra_paths) -> tuple[list[Path], bool]:
+def bank_sources(extra_paths: Sequence[Path] | None) -> tuple[list[Path], bool]:
     """The saved ``bank_paths`` followed by ``extra_paths``, and whether to load the bundled banks."""
     from dlquiz.errors import DlquizError
     from dlquiz.paths import db_path
     from dlquiz.settings import SETTINGS
     from dlquiz.store import Store
 
-    stored: dict = {}
+    stored: dict[str, Any] = {}
     try:
         if db_path().is_file():  # no database yet: nothing saved, and nothing to create just to read it
             with Store.open(readonly=True) as store:
@@ -212,7 +250,7 @@ def bank_sources(extra_paths) -> tuple[list[Path], bool]:
     return [Path(p) for p in saved] + [Path(p) for p in extra_paths or ()], bool(bundled)
 
 
-def load_or_fail(extra_paths, *, strict: bool = True, bundled: bool = True):
+def load_or_fail(extra_paths: Sequence[Path] | None, *, strict: bool = True, bundled: bool = True) -> Bank:
     """Load the bundled banks (unless switched off, or not ``bundled``) plus saved and ``--bank`` paths.
 
     Each bank error is printed on its own line.
@@ -227,12 +265,14 @@ def load_or_fail(extra_paths, *, strict: bool = True, bundled: bool = True):
     for error in bank.errors:
         print(f"dlquiz: {error}", file=sys.stderr)
     if bank.errors and strict:
-        fail(f"{len(bank.errors)} problem(s) in the banks; fix them (dlquiz check lists them all, "
-             "dlquiz drill --skip-broken drills the rest)")
+        fail(
+            f"{len(bank.errors)} problem(s) in the banks; fix them (dlquiz check lists them all, "
+            "dlquiz drill --skip-broken drills the rest)"
+        )
     return bank
 
 
-def learner_tz(store):
+def learner_tz(store: Store) -> tzinfo:
     """The learner's time zone for "today" and "tomorrow": the ``timezone`` setting, else the system's."""
     from dlquiz.days import learner_zone
 

@@ -44,7 +44,7 @@ def list_banks(
     tag: list[str] | None = tag_option(),
     qtype: list[str] | None = type_option(),
     difficulty: list[int] | None = difficulty_option(),
-    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """List the loaded banks, their topics and question counts by type; or the questions, tags or orphans.
 
@@ -193,7 +193,8 @@ def search(
     from dlquiz.browse import matches
 
     found = [
-        q for q in filtered_questions(bank, topic, tag, qtype, difficulty, strict=False, allow_empty=True)
+        q
+        for q in filtered_questions(bank, topic, tag, qtype, difficulty, strict=False, allow_empty=True)
         if matches(q, words)
     ]
     print_questions(found, as_json)
@@ -209,7 +210,7 @@ def show(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
     history: bool = typer.Option(False, "--history", help="Show your review log and schedule for it instead."),
-    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Show one question (a variant, for templates) with its answer, explanation and worked steps.
 
@@ -275,8 +276,10 @@ def _show_history(question_id: str, as_json: bool) -> None:
     print(f"{question_id}: {history.status}")
     if history.card is not None:
         c = history.card
-        print(f"due {c['due'][:16].replace('T', ' ')} UTC · stability {c['stability']:.1f} days · "
-              f"difficulty {c['difficulty']:.1f} · retrievability {c['retrievability']:.0%}")
+        print(
+            f"due {c['due'][:16].replace('T', ' ')} UTC · stability {c['stability']:.1f} days · "
+            f"difficulty {c['difficulty']:.1f} · retrievability {c['retrievability']:.0%}"
+        )
     if not history.entries:
         print("no reviews yet.")
     for e in history.entries:
@@ -286,8 +289,10 @@ def _show_history(question_id: str, as_json: bool) -> None:
             continue
         verdict = {True: "right", False: "wrong", None: "self-rated"}[e["correct"]]
         interval = f"next in {e['interval_days']:g} d" if e["interval_days"] is not None else ""
-        print(f"{e['at'][:16].replace('T', ' ')}  {e['answer'][:30]!r:<32} {verdict:<10} {e['rating_name']:<5} "
-              f"{interval:<14} {e['mode']}".rstrip())
+        print(
+            f"{e['at'][:16].replace('T', ' ')}  {e['answer'][:30]!r:<32} {verdict:<10} {e['rating_name']:<5} "
+            f"{interval:<14} {e['mode']}".rstrip()
+        )
 
 
 def variant_json(variant: Variant) -> dict[str, Any]:

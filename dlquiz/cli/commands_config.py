@@ -10,9 +10,7 @@ from dlquiz.cli.app import app, fail
 @app.command()
 def config(
     name: str | None = typer.Argument(None, metavar="[NAME]", help="A setting (dlquiz config lists them)."),
-    value: str | None = typer.Argument(
-        None, metavar="[VALUE]", help="Its new value (omit to show the current one)."
-    ),
+    value: str | None = typer.Argument(None, metavar="[VALUE]", help="Its new value (omit to show the current one)."),
     reset: str | None = typer.Option(
         None, "--reset", metavar="NAME", help="Forget this setting: its default applies again.", show_default=False
     ),

@@ -3,29 +3,44 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
 from dlquiz.cli.app import (
-    app, bank_option, difficulty_option, fail, filtered_questions, seed_option, tag_option, topic_option, type_option,
+    app,
+    bank_option,
+    difficulty_option,
+    fail,
+    filtered_questions,
+    seed_option,
+    tag_option,
+    topic_option,
+    type_option,
 )
 
 
 @app.command()
 def drill(
-    topic: Optional[List[str]] = topic_option(),
-    tag: Optional[List[str]] = tag_option(),
-    qtype: Optional[List[str]] = type_option(),
-    difficulty: Optional[List[int]] = difficulty_option(),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, metavar="N", help="At most N questions this session."),
-    new: Optional[int] = typer.Option(None, "--new", min=0, metavar="N", help="New questions allowed today, counting those already introduced (default: the daily limit, 20)."),
+    topic: list[str] | None = topic_option(),
+    tag: list[str] | None = tag_option(),
+    qtype: list[str] | None = type_option(),
+    difficulty: list[int] | None = difficulty_option(),
+    limit: int | None = typer.Option(
+        None, "--limit", "-n", min=1, metavar="N", help="At most N questions this session."
+    ),
+    new: int | None = typer.Option(
+        None,
+        "--new",
+        min=0,
+        metavar="N",
+        help="New questions allowed today, counting those already introduced (default: the daily limit, 20).",
+    ),
     cram: bool = typer.Option(False, "--cram", help="Practise ahead of schedule; the schedule is left as it is."),
-    seed: Optional[int] = seed_option("session"),
+    seed: int | None = seed_option("session"),
     skip_broken: bool = typer.Option(
         False, "--skip-broken", help="Drill the questions that load when a bank has problems (they are still listed)."
     ),
-    bank: Optional[List[Path]] = bank_option(),
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Drill what you are about to forget: due questions first, then new ones.
 

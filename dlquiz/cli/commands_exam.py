@@ -40,16 +40,16 @@ def exam(
         show_default=False,
     ),
     count: int = typer.Option(10, "--count", "-n", min=1, help="Number of questions."),
-    topic: list[str] | None = topic_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
-    tag: list[str] | None = tag_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
+    topic: list[str] | None = topic_option(),
+    tag: list[str] | None = tag_option(),
     qtype: list[str] | None = type_option("mcq, numeric, code_output"),
-    difficulty: list[int] | None = difficulty_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
+    difficulty: list[int] | None = difficulty_option(),
     seed: int | None = seed_option("exam"),
     report: Path | None = typer.Option(
         None, "--report", help="Also write the report to this Markdown file.", show_default=False
     ),
     history: bool = typer.Option(False, "--history", help="List past exams (date, topics, score, time used) and exit."),
-    bank: list[Path] | None = bank_option(),  # type: ignore[no-untyped-call]  # until cli/app.py is typed
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Take an exam: a fixed set of questions, no feedback until the report.
 
@@ -97,7 +97,7 @@ def exam(
     from dlquiz.ui.terminal import Quit
 
     # the ignore lasts until cli/app.py is typed
-    found = filtered_questions(bank, topic, tag, qtype, difficulty)  # type: ignore[no-untyped-call]
+    found = filtered_questions(bank, topic, tag, qtype, difficulty)
     questions: list[Question] = [q for q in found if q.type != "recall"]
     if not questions:
         fail("only recall questions match these filters, and exams leave them out")

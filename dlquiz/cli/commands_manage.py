@@ -129,8 +129,12 @@ def bury(
     with Store.open() as store:
         tz = learner_tz(store)
     until = tomorrow(datetime.now(timezone.utc), tz)
-    _apply(lambda store, qids, now: bury_ids(store, qids, now, until), picked,
-           f"buried until {until.astimezone(tz):%Y-%m-%d %H:%M %Z}", "suspended or buried already")
+    _apply(
+        lambda store, qids, now: bury_ids(store, qids, now, until),
+        picked,
+        f"buried until {until.astimezone(tz):%Y-%m-%d %H:%M %Z}",
+        "suspended or buried already",
+    )
 
 
 @app.command()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, List, Optional, TextIO
+from typing import TextIO
 
 import typer
 
@@ -16,10 +17,10 @@ from dlquiz.cli.app import app, bank_option, fail, load_or_fail
 
 @app.command("export")
 def export_command(
-    output: Optional[Path] = typer.Option(
+    output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file instead of standard output.", show_default=False
     ),
-    bank: Optional[List[Path]] = bank_option(),
+    bank: list[Path] | None = bank_option(),
 ) -> None:
     """Export your progress (review log, cards, exams, settings) as JSON.
 

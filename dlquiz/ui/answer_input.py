@@ -41,7 +41,10 @@ def _accept(text: str) -> None:
 
 
 def read_answer(
-    variant: Variant, source: AnswerSource, *, single_key: bool = False,
+    variant: Variant,
+    source: AnswerSource,
+    *,
+    single_key: bool = False,
     first_entry: Callable[[str], None] = _accept,
 ) -> str:
     """The text typed for a multiple-choice, numeric or code-output question.

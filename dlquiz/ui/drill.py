@@ -83,9 +83,7 @@ def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tupl
     text = terminal.line("your answer (optional, Enter to reveal): ")
     render_solution(console, variant)
     while True:
-        key = terminal.key(
-            "rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ", discard_typeahead=True
-        )
+        key = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ", discard_typeahead=True)
         if key == "":
             return text, 3  # Enter means Good, in a terminal as from a pipe
         if key in ("1", "2", "3", "4"):
@@ -123,7 +121,9 @@ def _suspend(session: DrillSession, console: Console) -> bool:
 
 
 AFTER_KEYS: dict[str, tuple[str, AfterAction]] = {
-    UNDO: ("undo", _undo_command), SUSPEND: ("suspend", _suspend), QUIT: ("quit", _quit),
+    UNDO: ("undo", _undo_command),
+    SUSPEND: ("suspend", _suspend),
+    QUIT: ("quit", _quit),
 }
 
 
@@ -134,7 +134,11 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: Te
         if not terminal.interactive:
             console.print(Text(f"rating: {RATINGS[rating]}", style="bold"))
             return
-        console.print(Text.assemble((f"rating: {RATINGS[rating]}", "bold"), ("  (change: 1 Again · 2 Hard · 3 Good · 4 Easy)", "dim")))
+        console.print(
+            Text.assemble(
+                (f"rating: {RATINGS[rating]}", "bold"), ("  (change: 1 Again · 2 Hard · 3 Good · 4 Easy)", "dim")
+            )
+        )
         commands = " · ".join(f"{key} {name}" for key, (name, _) in AFTER_KEYS.items())
         key = terminal.key(f"Enter next · 1-4 rate · {commands}: ", discard_typeahead=True).lower()
         if key == "":
@@ -206,4 +210,3 @@ def humanize_delta(delta: timedelta) -> str:
             n = round(seconds / size)
             return f"in {n} {unit}{'s' if n != 1 else ''}"
     return "in under a minute"
-

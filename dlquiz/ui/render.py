@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
@@ -40,7 +40,7 @@ def answer_hint(variant: Variant) -> str:
 
 def render_variant(console: Console, variant: Variant, header: str = "", hint: bool = True) -> None:
     question = variant.question
-    parts: list = [literal(variant.prompt, style="bold")]
+    parts: list[RenderableType] = [literal(variant.prompt, style="bold")]
     if isinstance(question, CodeQuestion):
         from rich.syntax import Syntax  # pygments: loaded only for a code question
 
@@ -88,8 +88,10 @@ def busy_notice(console: Console) -> Callable[[float], None]:
 
     def notice(waited: float) -> None:
         console.print(
-            Text(f"the progress database is busy (another dlquiz writing?); still saving your answer ({waited:g} s)",
-                 style="yellow")
+            Text(
+                f"the progress database is busy (another dlquiz writing?); still saving your answer ({waited:g} s)",
+                style="yellow",
+            )
         )
 
     return notice
