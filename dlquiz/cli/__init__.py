@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import sys
 
+from dlquiz.cli.app import app
+
 # Imported for their side effect of registering commands, in the order --help
 # lists them (drill and exam first: what a learner runs daily); each keeps its
 # heavy imports inside the command functions so that start-up stays fast.
-from dlquiz.cli import (  # noqa: E402,F401,I001
-    commands_bank,
-    commands_config,
-    commands_drill,
-    commands_exam,
-    commands_manage,
-    commands_progress,
-    commands_solve,
-    commands_stats,
-)
-from dlquiz.cli.app import app
+# isort: off
+from dlquiz.cli import commands_drill, commands_exam, commands_stats  # noqa: F401
+from dlquiz.cli import commands_bank, commands_manage, commands_progress  # noqa: F401
+from dlquiz.cli import commands_config, commands_solve  # noqa: F401
+# isort: on
 
 
 def main() -> None:
