@@ -156,18 +156,25 @@ class Session:
         result = Result(False, "", expected_text(variant)) if dont_know else grade(variant, text)
         if duration_ms is None:
             duration_ms = self.elapsed_ms()
-        review = Review(
-            question_id=variant.question.id,
-            answer=text,
-            correct=result.correct,
-            rating=int(rate(result)),
-            reviewed_at=self.clock(),
-            duration_ms=duration_ms,
-            mode=self.mode,
-            seed=variant.seed,
-            exam_id=self.exam_id,
-        )
-        answer = Answer(variant, result, self._save(lambda: self.store.record_review(review, self.card_after(review))))
+        rating = int(rate(result))
+
+        def record() -> Review:
+            # Stamped once the write lock is held: the log's time order is then the order the
+            # cards were updated in, so a replay of the log gives the same cards.
+            review = Review(
+                question_id=variant.question.id,
+                answer=text,
+                correct=result.correct,
+                rating=rating,
+                reviewed_at=self.clock(),
+                duration_ms=duration_ms,
+                mode=self.mode,
+                seed=variant.seed,
+                exam_id=self.exam_id,
+            )
+            return self.store.record_review(review, self.card_after(review))
+
+        answer = Answer(variant, result, self._save(record))
         self._current = None
         self.answers.append(answer)
         return answer
