@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from fsrs import State
 
+from dlquiz.errors import DlquizError
 from dlquiz.figures import is_right
 from dlquiz.manage import suspend
 from dlquiz.modes import Mode
@@ -26,6 +27,11 @@ __all__ = ["DrillSession", "Summary", "TopicTally", "LEARN_AHEAD"]
 # passed; when nothing else is left, one due within this window is asked early rather than ending (Anki's
 # "learn ahead limit"). The session ends when no learning step falls due within it.
 LEARN_AHEAD = timedelta(minutes=20)
+
+
+def rating_allowed(correct: bool | None, rating: int) -> bool:
+    """May an answer graded ``correct`` carry ``rating``? A wrong answer is never Easy (import refuses it too)."""
+    return not (correct is False and rating == 4)
 
 
 @dataclass
@@ -157,7 +163,9 @@ class DrillSession:
         return self._track(self.core.submit(variant, "", lambda result: 1, taken, dont_know=True))
 
     def change_rating(self, rating: int) -> Answer:
-        """The learner overrides the proposed rating of the last answer."""
+        """The learner overrides the proposed rating of the last answer (never Easy for a wrong one)."""
+        if not rating_allowed(self.core.answers[-1].review.correct, rating):
+            raise DlquizError("a wrong answer can be rated Again, Hard or Good, not Easy")
         return self._track(self.core.rerate_last(rating))
 
     def undo(self) -> Variant | None:

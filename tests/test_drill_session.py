@@ -140,3 +140,11 @@ def test_the_review_limit_is_named_when_it_holds_due_questions_back_and_cram_is_
         cram = DrillSession.start(store, questions, clock, 1, cram=True)
         v = cram.next_variant()
         assert "due" not in _header(cram, v) and "cram" in _header(cram, v)
+
+
+def test_a_wrong_answer_can_never_be_rated_easy_so_every_export_imports(tmp_path):
+    # import refuses correct=false with Easy as nonsense; the drill must never write one
+    from dlquiz.drill import rating_allowed
+
+    assert [rating_allowed(False, r) for r in (1, 2, 3, 4)] == [True, True, True, False]
+    assert all(rating_allowed(c, 4) for c in (True, None))

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dlquiz.days import zone_name
-from dlquiz.drill import DrillSession, Summary
+from dlquiz.drill import DrillSession, Summary, rating_allowed
 from dlquiz.errors import AnswerFormatError
 from dlquiz.schedule import Queue
 from dlquiz.session import Answer
@@ -148,6 +148,9 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: Te
                 return
             continue
         if key in ("1", "2", "3", "4"):
+            if not rating_allowed(answer.review.correct, int(key)):
+                console.print(Text("a wrong answer can be rated Again, Hard or Good, not Easy", style="yellow"))
+                continue
             answer = session.change_rating(int(key))
             continue
         console.print(Text(f"press Enter, 1–4 or one of: {', '.join(AFTER_KEYS)}", style="yellow"))
