@@ -35,3 +35,29 @@ def run_dlquiz(
         input=input,
         timeout=timeout,
     )
+
+
+def valid_export(**review_changes: object) -> dict[str, object]:
+    """The smallest valid progress export: one drill review, with ``review_changes`` applied to it."""
+    review: dict[str, object] = {
+        "uid": "u1",
+        "question_id": "q",
+        "seed": None,
+        "answer": "1",
+        "correct": True,
+        "rating": 3,
+        "reviewed_at": "2024-02-01T00:00:00Z",
+        "duration_ms": 10,
+        "mode": "drill",
+        "exam_uid": None,
+    }
+    review.update(review_changes)
+    return {
+        "schema_version": 1,
+        "exported_at": "2024-02-01T00:00:00+00:00",
+        "dlquiz_version": "0.1.0",
+        "settings": {},
+        "cards": {},
+        "reviews": [review],
+        "exams": [],
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import string
 
+from banktools import valid_export
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from profiles import examples
@@ -158,37 +159,13 @@ REVIEW_KEYS = [
 ]
 
 
-def _base_review() -> dict:
-    return {
-        "uid": "u1",
-        "question_id": "q",
-        "seed": None,
-        "answer": "1",
-        "correct": True,
-        "rating": 3,
-        "reviewed_at": "2024-02-01T00:00:00Z",
-        "duration_ms": 10,
-        "mode": "drill",
-        "exam_uid": None,
-    }
-
-
 @settings(max_examples=examples(400), deadline=None)
 @given(
     st.sampled_from(REVIEW_KEYS), json_values, st.sampled_from(["reviews", "exams", "cards", "settings"]), json_values
 )
 def test_import_validation_raises_only_store_errors(key, value, section, other):
-    review = _base_review()
-    review[key] = value
-    data = {
-        "schema_version": 1,
-        "exported_at": "2024-02-01T00:00:00+00:00",
-        "dlquiz_version": "0",
-        "settings": {},
-        "cards": {},
-        "reviews": [review],
-        "exams": [],
-    }
+    data = valid_export(**{key: value})
+    (review,) = data["reviews"]
     data[section] = other if section != "reviews" else [review, other]
     text = json.dumps(data)
     try:

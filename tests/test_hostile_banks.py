@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from banktools import run_dlquiz, write_bank
+from banktools import run_dlquiz, valid_export, write_bank
 
 from dlquiz.answers import parse_matrix, parse_vector
 from dlquiz.errors import AnswerFormatError, BankError
@@ -206,29 +206,7 @@ def test_export_refuses_what_is_not_a_regular_file(tmp_path, kind):
 # --- dlquiz import: hostile files -----------------------------------------------------------------
 
 
-def _export(**review_changes) -> dict:
-    review = {
-        "uid": "u1",
-        "question_id": "q",
-        "seed": None,
-        "answer": "1",
-        "correct": True,
-        "rating": 3,
-        "reviewed_at": "2024-02-01T00:00:00Z",
-        "duration_ms": 10,
-        "mode": "drill",
-        "exam_uid": None,
-    }
-    review.update(review_changes)
-    return {
-        "schema_version": 1,
-        "exported_at": "2024-02-01T00:00:00+00:00",
-        "dlquiz_version": "0.1.0",
-        "settings": {},
-        "cards": {},
-        "reviews": [review],
-        "exams": [],
-    }
+_export = valid_export
 
 
 IMPORT_CASES = {

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from banktools import valid_export
 from typer.testing import CliRunner
 
 import dlquiz.cli  # noqa: F401  (registers the commands)
@@ -207,28 +208,7 @@ def test_unfinished_exam_gets_finished_by_import(tmp_path):
 
 
 def valid() -> dict:
-    return {
-        "schema_version": 1,
-        "exported_at": "2024-02-01T00:00:00+00:00",
-        "dlquiz_version": "0.1.0",
-        "settings": {},
-        "cards": {},
-        "reviews": [
-            {
-                "uid": "u1",
-                "question_id": "q",
-                "seed": None,
-                "answer": "1",
-                "correct": True,
-                "rating": 3,
-                "reviewed_at": "2024-02-01T00:00:00Z",
-                "duration_ms": 10,
-                "mode": "drill",
-                "exam_uid": None,
-            }
-        ],
-        "exams": [],
-    }
+    return valid_export()
 
 
 def broken(change) -> dict:
