@@ -10,8 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from dlquiz.days import zone_name
-from dlquiz.drill import DrillSession, Summary, rating_allowed
-from dlquiz.errors import AnswerFormatError
+from dlquiz.drill import DrillSession, Summary
+from dlquiz.errors import AnswerFormatError, DlquizError
 from dlquiz.schedule import Queue
 from dlquiz.session import Answer
 from dlquiz.ui.answer_input import read_answer, unreadable
@@ -148,10 +148,10 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: Te
                 return
             continue
         if key in ("1", "2", "3", "4"):
-            if not rating_allowed(answer.review.correct, int(key)):
-                console.print(Text("a wrong answer can be rated Again, Hard or Good, not Easy", style="yellow"))
-                continue
-            answer = session.change_rating(int(key))
+            try:
+                answer = session.change_rating(int(key))
+            except DlquizError as refused:  # the drill's rating rule (a wrong answer is never Easy)
+                console.print(Text(str(refused), style="yellow"))
             continue
         console.print(Text(f"press Enter, 1–4 or one of: {', '.join(AFTER_KEYS)}", style="yellow"))
 
