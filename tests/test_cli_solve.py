@@ -42,11 +42,13 @@ def test_values_are_json_where_they_parse_else_strings():
     assert payload["answer"] == 3 * 4
 
 
-def test_matrix_answer_renders_as_a_table_with_numbered_steps():
-    result = run("max_pool", "x=[[1, 5], [3, 2]]", "f=2")
+def test_matrix_answer_renders_as_aligned_rows_with_numbered_steps():
+    result = run("max_pool", "x=[[1, 5, 0, 2], [3, 2, 9, 1], [0, 0, 4, 12], [1, 1, 3, 3]]", "f=2")
     assert result.exit_code == 0, result.output
-    assert "│ 5 │" in result.stdout  # the 1×1 answer [[5]] as a table cell
-    assert "steps:" in result.stdout and "  1. " in result.stdout
+    lines = result.stdout.splitlines()
+    grid = lines[lines.index("answer:") + 1 : lines.index("steps:")]
+    assert grid == ["   5   9", "   1  12"]  # right-aligned columns, one row per line
+    assert "  1. " in result.stdout
 
 
 def test_scalar_answer_is_shown():

@@ -78,26 +78,27 @@ def _print_catalog(as_json: bool) -> None:
 
 
 def _render(name: str, answer: Any, steps: list[str]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    # Plain lines styled by click (which typer has loaded already): rich's console
+    # would add as much start-up time again as the solver itself takes.
+    import os
 
-    from dlquiz.numfmt import format_number, format_value, is_matrix
+    from dlquiz.numfmt import format_grid, format_value, is_matrix
 
-    console = Console()
-    console.print(Text(f"{name}", style="bold"))
+    plain = bool(os.environ.get("NO_COLOR"))  # https://no-color.org, as rich honours it elsewhere
+
+    def styled(text: str, **style: Any) -> str:
+        return text if plain else typer.style(text, **style)
+
+    typer.echo(styled(name, bold=True))
     if is_matrix(answer):
-        table = Table(show_header=False, title="answer", title_justify="left")
-        for _ in answer[0]:
-            table.add_column(justify="right")
-        for row in answer:
-            table.add_row(*(format_number(v) for v in row))
-        console.print(table)
+        typer.echo(styled("answer:", bold=True))
+        for row in format_grid(answer).splitlines():
+            typer.echo("  " + styled(row, fg="green", bold=True))
     else:
-        console.print(Text.assemble(("answer: ", "bold"), (format_value(answer), "bold green")))
-    console.print(Text("steps:", style="bold"))
+        typer.echo(styled("answer: ", bold=True) + styled(format_value(answer), fg="green", bold=True))
+    typer.echo(styled("steps:", bold=True))
     for i, step in enumerate(steps, start=1):
-        console.print(Text(f"  {i}. {step}"))
+        typer.echo(f"  {i}. {step}")
 
 
 @app.command()
