@@ -83,7 +83,7 @@ def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tupl
     text = terminal.line("your answer (optional, Enter to reveal): ")
     render_solution(console, variant)
     while True:
-        key = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ", discard_typeahead=True)
+        key = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ")
         if key == "":
             return text, 3  # Enter means Good, in a terminal as from a pipe
         if key in ("1", "2", "3", "4"):
@@ -140,7 +140,7 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: Te
             )
         )
         commands = " · ".join(f"{key} {name}" for key, (name, _) in AFTER_KEYS.items())
-        key = terminal.key(f"Enter next · 1-4 rate · {commands}: ", discard_typeahead=True).lower()
+        key = terminal.key(f"Enter next · 1-4 rate · {commands}: ").lower()
         if key == "":
             return
         if key in AFTER_KEYS:

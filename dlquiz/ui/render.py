@@ -42,16 +42,36 @@ def render_variant(console: Console, variant: Variant, header: str = "", hint: b
     question = variant.question
     parts: list[RenderableType] = [literal(variant.prompt, style="bold")]
     if isinstance(question, CodeQuestion):
-        from rich.syntax import Syntax  # pygments: loaded only for a code question
-
-        code = printable(question.code.rstrip("\n"))
-        parts.append(Syntax(code, question.language, theme="ansi_dark", line_numbers=False, word_wrap=True))
+        parts.append(_code(printable(question.code.rstrip("\n")), question.language))
     if variant.kind == "choice":
         parts.append(literal("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))))
     title = header or f"{question.topic} · {question.type}"
     console.print(Panel(Group(*parts), title=literal(title), title_align="left", expand=True))
     if hint:
         console.print(Text(answer_hint(variant), style="dim"))
+
+
+def _code(code: str, language: str) -> RenderableType:
+    from rich.syntax import Syntax  # pygments: loaded only for a code question
+
+    return Syntax(code, language, theme="ansi_dark", line_numbers=False, word_wrap=True)
+
+
+def prime() -> None:
+    """Render a code snippet and a Markdown text once, off screen.
+
+    pygments compiles a lexer's regular expressions on its first use and
+    markdown-it builds its parser; done while the learner reads a question
+    (:mod:`dlquiz.ui.warmup`), the first code question and the first
+    explanation then show without a pause.
+    """
+    import io
+
+    from rich.markdown import Markdown
+
+    console = Console(file=io.StringIO(), width=80, force_terminal=True)
+    console.print(_code("import numpy as np\nprint(np.ones(2) * 0.5)", "python"))
+    console.print(Markdown("A `code` span, **bold** and a list:\n\n- one\n- two"))
 
 
 def render_solution(console: Console, variant: Variant, result: Result | None = None) -> None:

@@ -41,13 +41,14 @@ class Terminal:
             sys.stdout.write("\n")
             raise Quit from None
 
-    def key(self, prompt: str, *, discard_typeahead: bool = False) -> str:
+    def key(self, prompt: str) -> str:
         """One key press in a terminal (Enter gives ""); a whole line from a pipe.
 
         Escape sequences (arrows, function keys, a bracketed paste), Backspace
-        and other control keys are swallowed: they are never an answer.
-        ``discard_typeahead`` drops keys typed before the prompt appeared, so the
-        Enter that followed an answer is not taken as the next command.
+        and other control keys are swallowed: they are never an answer. Keys
+        typed before the prompt appeared are dropped (the Enter that followed
+        an answer is not the next command, nor a second Enter an "I don't know"),
+        and none typed after it is lost.
         """
         if not self.interactive:
             return self.line(prompt).strip()
@@ -55,13 +56,13 @@ class Terminal:
         import tty
 
         fd = sys.stdin.fileno()
-        if discard_typeahead:
-            termios.tcflush(fd, termios.TCIFLUSH)
+        termios.tcflush(fd, termios.TCIFLUSH)
         sys.stdout.write(prompt)
         sys.stdout.flush()
         saved = termios.tcgetattr(fd)
         try:
-            tty.setcbreak(fd)
+            # TCSANOW: setcbreak's default, TCSAFLUSH, would drop a key pressed just after the prompt showed.
+            tty.setcbreak(fd, termios.TCSANOW)
             char = _read_key(fd)
         except KeyboardInterrupt:
             char = "\x03"

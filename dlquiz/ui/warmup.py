@@ -1,9 +1,10 @@
 """Loading, in the background, what answering and showing the next questions will need.
 
 NumPy, the solvers and rich's Markdown and Syntax take a noticeable moment to
-import the first time. Imported while the learner reads the first question,
-they are ready by the time an answer is graded or the next variant is drawn,
-so no answer is followed by a pause.
+import the first time, and pygments' lexer and markdown-it's parser to build on
+their first use. Imported and used once while the learner reads the first
+question, they are ready by the time an answer is graded or the next variant
+is drawn, so no answer is followed by a pause (``bench/pauses.py`` times it).
 """
 
 from __future__ import annotations
@@ -30,3 +31,9 @@ def _load() -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - failing here only means importing later, when needed
             continue
+    try:
+        from dlquiz.ui.render import prime
+
+        prime()
+    except Exception:  # noqa: BLE001 - as above: the first real render would do the same work
+        pass
