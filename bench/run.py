@@ -3,6 +3,7 @@
     python bench/run.py                # start-up and scale figures
     python bench/run.py --quick        # start-up only
     python bench/run.py --runs 21 --only drill
+    python bench/run.py --only pause   # pauses between answers (bench/pauses.py)
 
 Floors: ``python -c pass``, ``python -c "import typer"`` and the typer-command
 floor (bench/floor_app.py: one typer command with dlquiz's kinds of options,
@@ -340,6 +341,10 @@ def main() -> int:
             measure(figures, floors, homes, runs, work)
             report(figures, floors)
             all_figures += figures
+        if re.search(args.only, "pauses between answers"):
+            import pauses  # bench/pauses.py: a scripted drill on a pty (needs pexpect, from the test extras)
+
+            pauses.report(pauses.measure(max(3, args.scale_runs), (0.0, 1.5)))
         scale = {f.name: f for f in all_figures}
         small, large = (
             scale.get("10k questions, first load (cold cache)"),
