@@ -8,6 +8,11 @@ import profiles  # noqa: F401  (registers the profiles)
 import pytest
 from hypothesis import settings
 
+from dlquiz.cli import register_commands
+
+# In-process CLI tests invoke any command on dlquiz.cli.app.app: register them all.
+register_commands()
+
 # Loaded here, before any test module is imported: ``--hypothesis-profile`` is
 # applied after this by Hypothesis' own plugin, so it still wins.
 settings.load_profile("ci" if os.environ.get("CI") else "fast")

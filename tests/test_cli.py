@@ -4,20 +4,60 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from banktools import REPO, run_dlquiz
 
 import dlquiz
-import dlquiz.cli  # registers every command
+from dlquiz.cli import COMMANDS as COMMAND_MODULES
+from dlquiz.cli.app import app
 from dlquiz.loader import load_paths
 
-COMMANDS = sorted(c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands)
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
 
 
 def test_version_via_module_and_flag(tmp_path):
     done = run_dlquiz("--version", cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.strip() == f"dlquiz {dlquiz.__version__}"
+
+
+def test_the_command_table_names_each_command_with_its_module_in_help_order():
+    # main() registers only the invoked command's module, found through this table.
+    registered = [(c.name or c.callback.__name__, c.callback.__module__) for c in app.registered_commands]
+    assert registered == [(name, f"dlquiz.cli.{module}") for name, module in COMMAND_MODULES.items()]
+
+
+REGISTERED = """
+import sys
+from dlquiz.cli import register_commands
+register_commands(sys.argv[1:])
+print(" ".join(sorted(m.split(".")[-1] for m in sys.modules if m.startswith("dlquiz.cli.commands_"))))
+"""
+
+
+@pytest.mark.parametrize(
+    "args, modules",
+    [
+        (["show", "conv-output-size", "--seed", "1"], "commands_bank"),
+        (["solve", "relu", "x=1"], "commands_solve"),
+        (["--help"], "all"),
+        ([], "all"),
+        (["shwo"], "all"),  # click's "did you mean" needs every command
+    ],
+)
+def test_a_run_registers_only_its_command_module(args, modules):
+    done = subprocess.run([sys.executable, "-c", REGISTERED, *args], capture_output=True, text=True, check=True)
+    expected = " ".join(sorted(set(COMMAND_MODULES.values()))) if modules == "all" else modules
+    assert done.stdout.strip() == expected
+
+
+def test_help_lists_every_command_in_order_and_a_typo_gets_a_suggestion(tmp_path):
+    listed = re.findall(r"^  ([a-z]+) ", run_dlquiz("--help", cwd=tmp_path).stdout, flags=re.M)
+    assert listed == list(COMMAND_MODULES)
+    typo = run_dlquiz("shwo", "conv-output-size", cwd=tmp_path)
+    assert typo.returncode == 2 and "show" in typo.stderr
 
 
 def test_expected_commands_exist():
@@ -117,12 +157,12 @@ def test_config_exit_code_follows_the_error_not_its_text(tmp_path, monkeypatch):
         (home / "progress.db").write_bytes(b"this is not a database" * 100)
         monkeypatch.setenv("DLQUIZ_HOME", str(home))
         for args in ([], ["new_per_day", "7"]):
-            done = runner.invoke(dlquiz.cli.app, ["config", *args])
+            done = runner.invoke(app, ["config", *args])
             assert done.stderr.startswith("dlquiz: ") and done.stderr.count("\n") == 1, done.stderr
             codes[(folder, *args)] = done.exit_code
     assert set(codes.values()) == {1}, codes
     # A bad value is still a usage error, whatever the folder.
-    assert runner.invoke(dlquiz.cli.app, ["config", "new_per_day", "seven"]).exit_code == 2
+    assert runner.invoke(app, ["config", "new_per_day", "seven"]).exit_code == 2
 
 
 def test_list_counts_templates_and_multiple_choice_templates(tmp_path):

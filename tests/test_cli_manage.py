@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from banktools import REPO, run_dlquiz, write_bank
 
-import dlquiz.cli
+from dlquiz.cli.app import app
 
 BANK = """
 topic: mgmt
@@ -226,7 +226,7 @@ def test_help_lists_drill_and_exam_first_and_names_types_in_words(tmp_path):
     top = dq(tmp_path, "--help").stdout
     commands = re.findall(r"^[│ ]*([a-z]+)  ", top.split("Commands")[1], re.MULTILINE)  # rich or plain help
     assert commands[:2] == ["drill", "exam"]
-    for command in [c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands]:
+    for command in [c.name or c.callback.__name__ for c in app.registered_commands]:
         text = dq(tmp_path, command, "--help").stdout
         assert not re.search(r"<(bool|list\[\w+\]|Path|str|int)>|\{ID\}", text), (command, text)
 

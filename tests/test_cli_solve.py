@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import dlquiz.cli  # noqa: F401  (registers the commands on app)
 from dlquiz.cli.app import app
 
 runner = CliRunner()

@@ -25,7 +25,6 @@ from fsrs import Card, State
 from rich.console import Console
 from typer.testing import CliRunner
 
-import dlquiz.cli  # noqa: F401  (registers the commands)
 from dlquiz.cli.app import app
 from dlquiz.days import day_ranges, day_start, local_date, start_of_day
 from dlquiz.figures import gather, is_right, streaks

@@ -12,7 +12,6 @@ import pytest
 from banktools import valid_export
 from typer.testing import CliRunner
 
-import dlquiz.cli  # noqa: F401  (registers the commands)
 from dlquiz.cli.app import app
 from dlquiz.errors import StoreError
 from dlquiz.schedule import make_scheduler, replay_card, review_card
