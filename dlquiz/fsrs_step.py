@@ -81,14 +81,15 @@ class Stepper:
         w = scheduler.parameters
         self.w = w
         self.maximum_interval = scheduler.maximum_interval
-        self.decay = -w[20]
-        self.factor = 0.9 ** (1 / self.decay) - 1
+        # Annotated: a float raised to a float power is typed Any.
+        self.decay: float = -w[20]
+        self.factor: float = 0.9 ** (1 / self.decay) - 1
         # Sub-expressions of the package's formulas that depend on the parameters only: the same
         # operations on the same values, so computing them once changes no result.
-        self.interval_term = (scheduler.desired_retention ** (1 / self.decay)) - 1
-        self.easy_difficulty = w[4] - (math.e ** (w[5] * (4 - 1))) + 1  # _initial_difficulty(Easy, clamp=False)
-        self.forget_short_divisor = math.e ** (w[17] * w[18])
-        self.e_w8 = math.e ** (w[8])
+        self.interval_term: float = (scheduler.desired_retention ** (1 / self.decay)) - 1
+        self.easy_difficulty: float = w[4] - (math.e ** (w[5] * (4 - 1))) + 1  # _initial_difficulty(Easy, clamp=False)
+        self.forget_short_divisor: float = math.e ** (w[17] * w[18])
+        self.e_w8: float = math.e ** (w[8])
         self.initial_stability = {r: max(w[r - 1], _STABILITY_MIN) for r in (1, 2, 3, 4)}
         self.initial_difficulty = {
             r: min(max(w[4] - (math.e ** (w[5] * (r - 1))) + 1, _MIN_DIFFICULTY), _MAX_DIFFICULTY) for r in (1, 2, 3, 4)
@@ -102,15 +103,16 @@ class Stepper:
         if last is None:
             return 0
         elapsed_days = max(0, (when - last) // US_PER_DAY)
-        return (1 + self.factor * elapsed_days / stability) ** self.decay
+        r: float = (1 + self.factor * elapsed_days / stability) ** self.decay
+        return r
 
     def _interval_days(self, stability: float) -> int:
-        days = round((stability / self.factor) * self.interval_term)
+        days: int = round((stability / self.factor) * self.interval_term)
         return min(max(days, 1), self.maximum_interval)
 
     def _short_term_stability(self, stability: float, rating: int) -> float:
         w = self.w
-        increase = (math.e ** (w[17] * (rating - 3 + w[18]))) * (stability ** -w[19])
+        increase: float = (math.e ** (w[17] * (rating - 3 + w[18]))) * (stability ** -w[19])
         if rating != 1:
             increase = max(increase, 1.0)
         return max(stability * increase, _STABILITY_MIN)
@@ -124,7 +126,7 @@ class Stepper:
     def _next_stability(self, difficulty: float, stability: float, retrievability: float, rating: int) -> float:
         w = self.w
         if rating == 1:
-            long_term = (
+            long_term: float = (
                 w[11]
                 * (difficulty ** -w[12])
                 * (((stability + 1) ** (w[13])) - 1)

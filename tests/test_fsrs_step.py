@@ -71,7 +71,7 @@ def step_replay(scheduler: Scheduler, card: Card, steps: list[tuple[int, int]], 
 
 def assert_same_cards(expected: list[Card], got: list[Card]) -> None:
     assert len(got) == len(expected)
-    for i, (want, have) in enumerate(zip(expected, got)):
+    for i, (want, have) in enumerate(zip(expected, got, strict=True)):
         # Card equality compares floats with ==: bit for bit (no NaN arises); types too, so a
         # step of None never passes for 0 and a State for a bare int.
         assert have == want, f"review {i}: {have} != {want}"
@@ -120,7 +120,7 @@ def test_every_rating_from_every_state_is_reached() -> None:
                 cards = package_replay(scheduler, Card(card_id=1, due=T0), steps, T0)
                 assert_same_cards(cards, step_replay(scheduler, Card(card_id=1, due=T0), steps, T0))
                 before = [Card(card_id=1, due=T0), *cards[:-1]]
-                seen.update((c.state, rating) for c, (_, rating) in zip(before, steps))
+                seen.update((c.state, rating) for c, (_, rating) in zip(before, steps, strict=True))
     assert seen == {(state, rating) for state in State for rating in range(1, 5)}
 
 
