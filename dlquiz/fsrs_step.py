@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 
 from fsrs import Card, Scheduler, State
 
-__all__ = ["Numbers", "Stepper", "micros", "from_micros", "card_numbers", "card_from_numbers"]
+__all__ = ["Numbers", "Stepper", "micros", "from_micros", "fresh", "card_numbers", "card_from_numbers"]
 
 LEARNING, REVIEW, RELEARNING = int(State.Learning), int(State.Review), int(State.Relearning)
 US_PER_DAY = 86_400_000_000
@@ -46,6 +46,11 @@ def micros(when: datetime) -> int:
 def from_micros(us: int) -> datetime:
     """The UTC datetime ``us`` microseconds after the epoch."""
     return _EPOCH + timedelta(microseconds=us)
+
+
+def fresh(due: int) -> Numbers:
+    """A card never reviewed, as ``Card(due=...)`` makes it: Learning, at step 0."""
+    return (LEARNING, 0, None, None, due, None)
 
 
 def card_numbers(card: Card) -> Numbers:

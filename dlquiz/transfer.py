@@ -26,7 +26,7 @@ from dlquiz import __version__
 from dlquiz.errors import StoreError
 from dlquiz.figures import per_topic, retrievabilities, tally_by
 from dlquiz.jsonstream import JsonStream
-from dlquiz.schedule import rebuild_card, scheduler_for
+from dlquiz.schedule import rebuild_cards, scheduler_for
 from dlquiz.settings import SETTINGS, portable
 from dlquiz.store import EVENT_KINDS, MODES, Exam, QuestionEvent, Review, Store, card_to_dict, iso_utc, parse_utc
 
@@ -607,23 +607,35 @@ def _merge_exams(store: Store, exams: list[Exam]) -> tuple[dict[str, int], int]:
 
 
 class _Tally:
-    """Reviews added so far and the questions whose cards must be rebuilt."""
+    """Reviews added so far and the questions whose cards must be rebuilt.
+
+    Reviews are written in batches (one lookup of known uids and one insert
+    per batch): per-review statements were most of a large import's writing.
+    """
+
+    BATCH = 5000
 
     def __init__(self) -> None:
         self.imported = 0
         self.present = 0
         self.touched: set[str] = set()
         self.events_added = 0
+        self.pending: list[Review] = []
 
     def add(self, store: Store, review: Review, exam_id: int | None) -> None:
         if exam_id is not None:  # replace() costs as much as validating a review: only when needed
             review = replace(review, exam_id=exam_id)
-        if store.add_review(review):
-            self.imported += 1
-            if review.mode != "cram":
-                self.touched.add(review.question_id)
-        else:
-            self.present += 1
+        self.pending.append(review)
+        if len(self.pending) >= self.BATCH:
+            self.flush(store)
+
+    def flush(self, store: Store) -> None:
+        """Write the pending reviews (those not already logged)."""
+        added = store.add_reviews(self.pending)
+        self.imported += len(added)
+        self.present += len(self.pending) - len(added)
+        self.touched.update(r.question_id for r in added if r.mode != "cram")
+        self.pending = []
 
     def merge_events(self, store: Store, events: tuple[QuestionEvent, ...]) -> None:
         """Add the file's question events (after its reviews); note the cards they change.
@@ -633,6 +645,7 @@ class _Tally:
         reset takes effect through the card rebuild, which ignores reviews
         before it.
         """
+        self.flush(store)  # renames move reviews already in the store
         for event in events:
             if store.add_event(event):
                 self.events_added += 1
@@ -644,9 +657,9 @@ class _Tally:
                 self.touched.add(event.new_id)
 
     def finish(self, store: Store, exams_added: int, settings_added: tuple[str, ...]) -> ImportResult:
-        scheduler = scheduler_for(store)  # after the settings merge: the retention may come from the file
-        for qid in sorted(self.touched):
-            rebuild_card(store, qid, scheduler)
+        self.flush(store)
+        # After the settings merge: the retention may come from the file.
+        rebuild_cards(store, self.touched, scheduler_for(store))
         return ImportResult(
             imported=self.imported,
             already_present=self.present,
