@@ -536,7 +536,7 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
     wait until the exams (written after the reviews in an export) are read.
     """
     now = now or datetime.now(timezone.utc)
-    with _open_export(path) as handle, _reading(path), store.transaction():
+    with _open_export(path) as handle, _reading(path), store.bulk(), store.transaction():
         stream = JsonStream(handle)
         if stream.peek() != "{":
             parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
