@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -170,6 +171,8 @@ _MAX_INT = 2**63 - 1
 _EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _SKEW = timedelta(days=1)
 MAX_DURATION_MS = 24 * 3600 * 1000
+# An exported review takes about 330 bytes of JSON; a lower figure errs towards "mostly new".
+_EXPORTED_REVIEW_BYTES = 250
 
 
 def _is_int(v: Any) -> bool:
@@ -537,48 +540,52 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
     """
     now = now or datetime.now(timezone.utc)
     with _open_export(path) as handle, _reading(path), store.bulk(), store.transaction():
-        stream = JsonStream(handle)
-        if stream.peek() != "{":
-            parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
-        checks = _ReviewChecks()
-        tally = _Tally()
-        waiting: list[tuple[Review, str]] = []
-        head: dict[str, Any] = {}
-        stream.take("{", "'{'")
-        more = stream.peek() != "}"
-        while more:
-            if stream.peek() != '"':
-                stream.take("", "property name enclosed in double quotes")
-            key = stream.value()
-            stream.take(":", "':' delimiter")
-            if key == "reviews" and "reviews" not in head and stream.peek() == "[":
-                head["reviews"] = []
-                stream.take("[", "'['")
-                i, item = 0, stream.peek() != "]"
-                while item:
-                    checked = checks.add(i, stream.value(), now)
-                    if checked is not None and checks.field_error is None:
-                        review, exam_uid = checked
-                        if exam_uid is None:
-                            tally.add(store, review, None)
-                        else:
-                            waiting.append((review, exam_uid))
-                    i += 1
-                    item = stream.take(",]", "',' delimiter") == ","
-                if i == 0:
-                    stream.take("]", "']'")
-            else:
-                head[key] = stream.value()
-            more = stream.take(",}", "',' delimiter") == ","
-        if stream.peek():
-            stream.take("", "end of data")
-        settings, exams = _check_head(head, now)
-        checks.raise_first(exams)
-        events = _check_events(head, now)
-        added_settings = _merge_settings(store, settings)
-        exam_ids, exams_added = _merge_exams(store, exams)
-        for review, exam_uid in waiting:
-            tally.add(store, review, exam_ids[exam_uid])
+        # Most of the log new: build its indexes once at the end rather than row by row.
+        big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * store.review_count()
+        with store.indexes_deferred("reviews") if big else nullcontext(store):
+            stream = JsonStream(handle)
+            if stream.peek() != "{":
+                parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
+            checks = _ReviewChecks()
+            tally = _Tally()
+            waiting: list[tuple[Review, str]] = []
+            head: dict[str, Any] = {}
+            stream.take("{", "'{'")
+            more = stream.peek() != "}"
+            while more:
+                if stream.peek() != '"':
+                    stream.take("", "property name enclosed in double quotes")
+                key = stream.value()
+                stream.take(":", "':' delimiter")
+                if key == "reviews" and "reviews" not in head and stream.peek() == "[":
+                    head["reviews"] = []
+                    stream.take("[", "'['")
+                    i, item = 0, stream.peek() != "]"
+                    while item:
+                        checked = checks.add(i, stream.value(), now)
+                        if checked is not None and checks.field_error is None:
+                            review, exam_uid = checked
+                            if exam_uid is None:
+                                tally.add(store, review, None)
+                            else:
+                                waiting.append((review, exam_uid))
+                        i += 1
+                        item = stream.take(",]", "',' delimiter") == ","
+                    if i == 0:
+                        stream.take("]", "']'")
+                else:
+                    head[key] = stream.value()
+                more = stream.take(",}", "',' delimiter") == ","
+            if stream.peek():
+                stream.take("", "end of data")
+            settings, exams = _check_head(head, now)
+            checks.raise_first(exams)
+            events = _check_events(head, now)
+            added_settings = _merge_settings(store, settings)
+            exam_ids, exams_added = _merge_exams(store, exams)
+            for review, exam_uid in waiting:
+                tally.add(store, review, exam_ids[exam_uid])
+            tally.flush(store)  # every review in before the indexes are built
         tally.merge_events(store, events)
         return tally.finish(store, exams_added, added_settings)
 
