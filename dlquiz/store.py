@@ -72,7 +72,7 @@ BUSY_TIMEOUT_S = 5.0
 # SQLite's page cache while a large write runs (KiB; its default is 2 MiB). A transaction
 # bigger than the cache spills pages to the WAL and reads them back, so an import of a
 # million reviews spent more time in system calls than in SQLite; memory is the price.
-BULK_CACHE_KIB = 64 * 1024
+BULK_CACHE_KIB = 32 * 1024
 
 
 def _store_error(error: sqlite3.Error, path: Path) -> StoreError:
