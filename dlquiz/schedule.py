@@ -1,6 +1,7 @@
 """Spaced-repetition scheduling: FSRS cards, ratings from results, the daily queue.
 
-The scheduler itself is the ``fsrs`` package; this module decides what to feed
+The scheduler itself is the ``fsrs`` package (its review step run through
+``dlquiz.fsrs_step``, tested equal to it); this module decides what to feed
 it (a rating from a graded answer) and what to ask next (due questions by risk
 of forgetting, then new questions spread across topics, within daily limits).
 
@@ -20,6 +21,7 @@ from typing import Protocol, TypeVar
 from fsrs import Card, Rating, Scheduler, State
 
 from dlquiz.days import start_of_day  # the one day boundary (re-exported: callers import it from here too)
+from dlquiz.fsrs_step import Numbers, Stepper, card_from_numbers, card_numbers, fresh, micros
 from dlquiz.store import QuestionEvent, Review, Store
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "review_card",
     "replay_card",
     "rebuild_card",
+    "rebuild_cards",
     "undo_review",
     "exam_rating",
     "rating_for",
@@ -142,11 +145,21 @@ def review_card(
     """The card after answering ``question_id`` at ``when`` with ``rating``.
 
     ``card`` is the stored card, or None for a question never reviewed.
+    ``scheduler.review_card`` computes it, through ``fsrs_step`` (the same
+    arithmetic, tested equal), the one step the drill and every replay share.
+    ``duration_ms`` does not move the schedule (FSRS keeps it for its log only).
     """
-    when = when.astimezone(timezone.utc)
     card = card if card is not None else new_card(question_id, when)
-    after, _log = scheduler.review_card(card, Rating(int(rating)), review_datetime=when, review_duration=duration_ms)
-    return after
+    after = Stepper(scheduler).review(card_numbers(card), int(Rating(int(rating))), micros(when))
+    return card_from_numbers(card.card_id, after)
+
+
+def _replay(stepper: Stepper, question_id: str, log: Iterable[tuple[int, str, int]]) -> Card | None:
+    """The card after the reviews ``(when in µs, uid, rating)``, in that order; None when there are none."""
+    numbers: Numbers | None = None
+    for when, _uid, rating in log:
+        numbers = stepper.review(numbers or fresh(when), rating, when)
+    return None if numbers is None else card_from_numbers(card_id_for(question_id), numbers)
 
 
 def replay_card(
@@ -158,27 +171,37 @@ def replay_card(
     are reviews made before ``since`` (the question's last reset). Reviews
     are replayed by time, ties broken by uid, so every machine agrees.
     """
-    counted = sorted(
-        (
-            r
-            for r in reviews
-            if r.mode != "cram" and r.question_id == question_id and (since is None or r.reviewed_at > since)
-        ),
-        key=lambda r: (r.reviewed_at, r.uid),
+    log = sorted(
+        (micros(r.reviewed_at), r.uid, r.rating)
+        for r in reviews
+        if r.mode != "cram" and r.question_id == question_id and (since is None or r.reviewed_at > since)
     )
-    card: Card | None = None
-    for r in counted:
-        card = review_card(scheduler, card, question_id, r.rating, r.reviewed_at, r.duration_ms)
-    return card
+    return _replay(Stepper(scheduler), question_id, log)
+
+
+def rebuild_cards(store: Store, question_ids: Collection[str], scheduler: Scheduler) -> dict[str, Card | None]:
+    """Replace the stored cards of ``question_ids`` by replays of their logs (cram skipped), in one transaction.
+
+    ``replay_card`` for many questions at once: the log is read in one pass
+    and the cards written in one batch (an import rebuilds thousands).
+    """
+    stepper = Stepper(scheduler)
+    with store.transaction():
+        since = {qid: micros(at) for qid, at in last_resets(store.events()).items()}
+        cards: dict[str, Card | None] = dict.fromkeys(question_ids)
+        for qid, reviews in store.scheduled_logs(question_ids):
+            start = since.get(qid, -1)
+            # Sorted again on exact times: the store orders by its time text, equal in order
+            # only while every row keeps the canonical form.
+            log = sorted(t for t in ((micros(at), uid, rating) for at, uid, rating in reviews) if t[0] > start)
+            cards[qid] = _replay(stepper, qid, log)
+        store.put_cards(cards)
+    return cards
 
 
 def rebuild_card(store: Store, question_id: str, scheduler: Scheduler) -> Card | None:
     """Replace a question's stored card by a replay of its review log (cram skipped)."""
-    with store.transaction():
-        since = last_resets(store.events(question_id)).get(question_id)
-        card = replay_card(scheduler, question_id, store.reviews(question_id), since)
-        store.put_card(question_id, card)
-    return card
+    return rebuild_cards(store, [question_id], scheduler)[question_id]
 
 
 def undo_review(store: Store, review_id: int, scheduler: Scheduler) -> Review:

@@ -36,7 +36,7 @@ import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -69,6 +69,10 @@ T = TypeVar("T")
 
 MODES = ("drill", "exam", "cram")
 BUSY_TIMEOUT_S = 5.0
+# SQLite's page cache while a large write runs (KiB; its default is 2 MiB). A transaction
+# bigger than the cache spills pages to the WAL and reads them back, so an import of a
+# million reviews spent more time in system calls than in SQLite; memory is the price.
+BULK_CACHE_KIB = 32 * 1024
 
 
 def _store_error(error: sqlite3.Error, path: Path) -> StoreError:
@@ -130,9 +134,11 @@ class DamagedRow(ValueError):
 
 def iso_utc(dt: datetime) -> str:
     """``dt`` as fixed-width ISO 8601 UTC text; refuses naive datetimes."""
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        raise ValueError(f"datetime must be timezone-aware: {dt!r}")
-    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    if dt.tzinfo is not timezone.utc:  # the usual case skips the checks: a million per import
+        if dt.tzinfo is None or dt.utcoffset() is None:
+            raise ValueError(f"datetime must be timezone-aware: {dt!r}")
+        dt = dt.astimezone(timezone.utc)
+    return dt.isoformat(timespec="microseconds")
 
 
 def parse_utc(text: str) -> datetime:
@@ -146,6 +152,8 @@ def parse_utc(text: str) -> datetime:
 
 
 def _utc(dt: datetime) -> datetime:
+    if dt.tzinfo is timezone.utc:
+        return dt
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError(f"datetime must be timezone-aware: {dt!r}")
     return dt.astimezone(timezone.utc)
@@ -483,6 +491,29 @@ def _enable_wal(db: sqlite3.Connection) -> str:
             time.sleep(0.01)
 
 
+_INSERT_REVIEW = (
+    "INSERT INTO reviews (uid, question_id, seed, answer, correct, rating, reviewed_at, duration_ms, mode, exam_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_PRESENT_UIDS = "SELECT uid FROM reviews WHERE uid IN (SELECT value FROM json_each(?))"
+
+
+def _review_row(review: Review) -> tuple[Any, ...]:
+    """The values of ``_INSERT_REVIEW`` for ``review``."""
+    return (
+        review.uid,
+        review.question_id,
+        review.seed,
+        review.answer,
+        None if review.correct is None else int(bool(review.correct)),
+        review.rating,
+        iso_utc(review.reviewed_at),
+        review.duration_ms,
+        review.mode,
+        review.exam_id,
+    )
+
+
 def _review_from_row(row: tuple[Any, ...]) -> Review:
     id_, uid, qid, seed, answer, correct, rating, at, duration, mode, exam_id = row
     return Review(
@@ -622,6 +653,36 @@ class Store:
             self._rollback()
             raise _store_error(error, self.path) from error
 
+    @contextmanager
+    def bulk(self) -> Iterator[Store]:
+        """A larger page cache (``BULK_CACHE_KIB``) for one large write, the usual one after it."""
+        usual = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        try:
+            yield self
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {int(usual)}")
+
+    @contextmanager
+    def indexes_deferred(self, table: str) -> Iterator[Store]:
+        """Inside one transaction: drop ``table``'s indexes (not those of its UNIQUE
+        constraints), and create them again when the block ends.
+
+        For a write that adds most of a table's rows: an index built in one sorted
+        pass costs less than one kept up to date row by row, in random order. If
+        the block fails the transaction rolls back, and with it the drop.
+        """
+        with self.transaction():
+            indexes = self.db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                (table,),
+            ).fetchall()
+            for name, _sql in indexes:
+                self.db.execute(f'DROP INDEX "{name}"')
+            yield self
+            for _name, sql in indexes:
+                self.db.execute(sql)
+
     def _rollback(self) -> None:
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
@@ -671,27 +732,34 @@ class Store:
 
     def put_card(self, question_id: str, card: Card | None) -> None:
         """Save (or with None, delete) a question's card."""
+        self.put_cards({question_id: card})
+
+    def put_cards(self, cards: Mapping[str, Card | None]) -> None:
+        """Save each question's card, or delete it where the card is None, in one transaction."""
         with self.transaction():
-            if card is None:
-                self.db.execute("DELETE FROM cards WHERE question_id = ?", (question_id,))
-                return
-            d = card_to_dict(card)
-            self.db.execute(
+            self.db.executemany(
+                "DELETE FROM cards WHERE question_id = ?", [(qid,) for qid, card in cards.items() if card is None]
+            )
+            self.db.executemany(
                 "INSERT INTO cards (question_id, card_id, state, step, stability, difficulty, due, last_review) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (question_id) DO UPDATE SET card_id = excluded.card_id, state = excluded.state, "
                 "step = excluded.step, stability = excluded.stability, difficulty = excluded.difficulty, "
                 "due = excluded.due, last_review = excluded.last_review",
-                (
-                    question_id,
-                    d["card_id"],
-                    d["state"],
-                    d["step"],
-                    d["stability"],
-                    d["difficulty"],
-                    d["due"],
-                    d["last_review"],
-                ),
+                [
+                    (
+                        qid,
+                        card.card_id,
+                        int(card.state),
+                        card.step,
+                        card.stability,
+                        card.difficulty,
+                        iso_utc(card.due),
+                        iso_utc(card.last_review) if card.last_review else None,
+                    )
+                    for qid, card in cards.items()
+                    if card is not None
+                ],
             )
 
     # reviews ----------------------------------------------------------------
@@ -717,35 +785,34 @@ class Store:
     def add_review(self, review: Review) -> bool:
         """Insert a review unless its uid is already logged; True if inserted.
 
-        Card state is not touched: follow with ``schedule.rebuild_card``. Used by import.
+        Card state is not touched: follow with ``schedule.rebuild_card``.
+        """
+        return bool(self.add_reviews([review]))
+
+    def add_reviews(self, reviews: Sequence[Review]) -> list[Review]:
+        """Insert the reviews whose uid is not logged yet (the first of a repeated uid); return those inserted.
+
+        One lookup and one batched insert for the lot: an import adds a
+        million reviews through here. Card state is not touched: follow with
+        ``schedule.rebuild_cards``.
         """
         with self.transaction():
             # Look first rather than INSERT OR IGNORE: an ignored insert still
             # advances the AUTOINCREMENT counter, and a repeated import must
             # change nothing at all.
-            if self.db.execute("SELECT 1 FROM reviews WHERE uid = ?", (review.uid,)).fetchone():
-                return False
-            self._insert_review(review)
-            return True
+            uids = json.dumps([r.uid for r in reviews])
+            present = {row[0] for row in self.db.execute(_PRESENT_UIDS, (uids,))}
+            new = []
+            for review in reviews:
+                if review.uid not in present:
+                    present.add(review.uid)
+                    new.append(review)
+            self.db.executemany(_INSERT_REVIEW, [_review_row(r) for r in new])
+            return new
 
     def _insert_review(self, review: Review) -> Review:
         try:
-            cursor = self.db.execute(
-                "INSERT INTO reviews (uid, question_id, seed, answer, correct, rating, reviewed_at, duration_ms, "
-                "mode, exam_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    review.uid,
-                    review.question_id,
-                    review.seed,
-                    review.answer,
-                    None if review.correct is None else int(bool(review.correct)),
-                    review.rating,
-                    iso_utc(review.reviewed_at),
-                    review.duration_ms,
-                    review.mode,
-                    review.exam_id,
-                ),
-            )
+            cursor = self.db.execute(_INSERT_REVIEW, _review_row(review))
         except sqlite3.IntegrityError as error:
             if "UNIQUE" in str(error):
                 raise StoreError(f"review {review.uid} is already recorded") from error
@@ -775,6 +842,36 @@ class Store:
         """The whole review log, oldest first, one row at a time: an export of a long log stays small."""
         rows = self.db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, uid")
         yield from self._readable("review row", rows, _review_from_row)
+
+    def scheduled_logs(self, question_ids: Collection[str]) -> Iterator[tuple[str, list[tuple[datetime, str, int]]]]:
+        """Per question of ``question_ids`` with reviews, in id order: its drill and exam
+        reviews (cram is not scheduled) as ``(reviewed_at, uid, rating)``, oldest first.
+
+        One query for them all, so rebuilding the cards of a large import reads
+        the log once. For many questions the table is read in order and sorted
+        (seeking each review through the question index would visit its page
+        at random, about twice as slow per review).
+        """
+        known = self.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+        index = "NOT INDEXED" if 3 * len(question_ids) >= known else "INDEXED BY reviews_by_question"
+        rows = self.db.execute(
+            f"SELECT question_id, reviewed_at, uid, rating FROM reviews {index} WHERE mode != 'cram'"
+            " AND question_id IN (SELECT value FROM json_each(?)) ORDER BY question_id, reviewed_at, uid",
+            (json.dumps(sorted(question_ids)),),
+        )
+        current: str | None = None
+        log: list[tuple[datetime, str, int]] = []
+        for qid, at, uid, rating in self._readable("review of", rows, lambda r: (r[0], parse_utc(r[1]), r[2], r[3])):
+            if qid != current:
+                if current is not None:
+                    yield current, log
+                current, log = qid, []
+            log.append((at, uid, rating))
+        if current is not None:
+            yield current, log
+
+    def review_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0])
 
     def review_uids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT uid FROM reviews")}

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,7 +27,7 @@ from dlquiz import __version__
 from dlquiz.errors import StoreError
 from dlquiz.figures import per_topic, retrievabilities, tally_by
 from dlquiz.jsonstream import JsonStream
-from dlquiz.schedule import rebuild_card, scheduler_for
+from dlquiz.schedule import rebuild_cards, scheduler_for
 from dlquiz.settings import SETTINGS, portable
 from dlquiz.store import EVENT_KINDS, MODES, Exam, QuestionEvent, Review, Store, card_to_dict, iso_utc, parse_utc
 
@@ -170,16 +171,21 @@ _MAX_INT = 2**63 - 1
 _EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _SKEW = timedelta(days=1)
 MAX_DURATION_MS = 24 * 3600 * 1000
+# An exported review takes about 330 bytes of JSON; a lower figure errs towards "mostly new".
+_EXPORTED_REVIEW_BYTES = 250
 
 
 def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and -_MAX_INT <= v <= _MAX_INT
+    # type() is, not isinstance: bool is an int subclass (and these run ten million times per large import)
+    return type(v) is int and -_MAX_INT <= v <= _MAX_INT
 
 
 def _is_text(v: Any) -> bool:
     """A string SQLite can store: UTF-8 encodable (JSON can carry lone surrogates)."""
-    if not isinstance(v, str):
+    if type(v) is not str:
         return False
+    if v.isascii():  # always encodable, and far cheaper to ask than to encode
+        return True
     try:
         v.encode("utf-8")
     except UnicodeEncodeError:
@@ -195,6 +201,9 @@ def _is_number(v: Any) -> bool:
     return (isinstance(v, (int, float)) and not isinstance(v, bool)) and math.isfinite(v)
 
 
+_MISSING = object()
+
+
 def _bad(where: str, message: str) -> StoreError:
     return StoreError(f"{where}: {message}")
 
@@ -206,9 +215,9 @@ def _at(where: str, key: str) -> str:
 def _field(
     obj: dict[str, Any], key: str, where: str, check: Callable[[Any], bool], expected: str, *, optional: bool = False
 ) -> Any:
-    if key not in obj:
+    value = obj.get(key, _MISSING)
+    if value is _MISSING:
         raise _bad(_at(where, key), "missing")
-    value = obj[key]
     if value is None and optional:
         return None
     if not check(value):
@@ -536,49 +545,53 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
     wait until the exams (written after the reviews in an export) are read.
     """
     now = now or datetime.now(timezone.utc)
-    with _open_export(path) as handle, _reading(path), store.transaction():
-        stream = JsonStream(handle)
-        if stream.peek() != "{":
-            parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
-        checks = _ReviewChecks()
-        tally = _Tally()
-        waiting: list[tuple[Review, str]] = []
-        head: dict[str, Any] = {}
-        stream.take("{", "'{'")
-        more = stream.peek() != "}"
-        while more:
-            if stream.peek() != '"':
-                stream.take("", "property name enclosed in double quotes")
-            key = stream.value()
-            stream.take(":", "':' delimiter")
-            if key == "reviews" and "reviews" not in head and stream.peek() == "[":
-                head["reviews"] = []
-                stream.take("[", "'['")
-                i, item = 0, stream.peek() != "]"
-                while item:
-                    checked = checks.add(i, stream.value(), now)
-                    if checked is not None and checks.field_error is None:
-                        review, exam_uid = checked
-                        if exam_uid is None:
-                            tally.add(store, review, None)
-                        else:
-                            waiting.append((review, exam_uid))
-                    i += 1
-                    item = stream.take(",]", "',' delimiter") == ","
-                if i == 0:
-                    stream.take("]", "']'")
-            else:
-                head[key] = stream.value()
-            more = stream.take(",}", "',' delimiter") == ","
-        if stream.peek():
-            stream.take("", "end of data")
-        settings, exams = _check_head(head, now)
-        checks.raise_first(exams)
-        events = _check_events(head, now)
-        added_settings = _merge_settings(store, settings)
-        exam_ids, exams_added = _merge_exams(store, exams)
-        for review, exam_uid in waiting:
-            tally.add(store, review, exam_ids[exam_uid])
+    with _open_export(path) as handle, _reading(path), store.bulk(), store.transaction():
+        # Most of the log new: build its indexes once at the end rather than row by row.
+        big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * store.review_count()
+        with store.indexes_deferred("reviews") if big else nullcontext(store):
+            stream = JsonStream(handle)
+            if stream.peek() != "{":
+                parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
+            checks = _ReviewChecks()
+            tally = _Tally()
+            waiting: list[tuple[Review, str]] = []
+            head: dict[str, Any] = {}
+            stream.take("{", "'{'")
+            more = stream.peek() != "}"
+            while more:
+                if stream.peek() != '"':
+                    stream.take("", "property name enclosed in double quotes")
+                key = stream.value()
+                stream.take(":", "':' delimiter")
+                if key == "reviews" and "reviews" not in head and stream.peek() == "[":
+                    head["reviews"] = []
+                    stream.take("[", "'['")
+                    i, item = 0, stream.peek() != "]"
+                    while item:
+                        checked = checks.add(i, stream.value(), now)
+                        if checked is not None and checks.field_error is None:
+                            review, exam_uid = checked
+                            if exam_uid is None:
+                                tally.add(store, review, None)
+                            else:
+                                waiting.append((review, exam_uid))
+                        i += 1
+                        item = stream.take(",]", "',' delimiter") == ","
+                    if i == 0:
+                        stream.take("]", "']'")
+                else:
+                    head[key] = stream.value()
+                more = stream.take(",}", "',' delimiter") == ","
+            if stream.peek():
+                stream.take("", "end of data")
+            settings, exams = _check_head(head, now)
+            checks.raise_first(exams)
+            events = _check_events(head, now)
+            added_settings = _merge_settings(store, settings)
+            exam_ids, exams_added = _merge_exams(store, exams)
+            for review, exam_uid in waiting:
+                tally.add(store, review, exam_ids[exam_uid])
+            tally.flush(store)  # every review in before the indexes are built
         tally.merge_events(store, events)
         return tally.finish(store, exams_added, added_settings)
 
@@ -607,23 +620,35 @@ def _merge_exams(store: Store, exams: list[Exam]) -> tuple[dict[str, int], int]:
 
 
 class _Tally:
-    """Reviews added so far and the questions whose cards must be rebuilt."""
+    """Reviews added so far and the questions whose cards must be rebuilt.
+
+    Reviews are written in batches (one lookup of known uids and one insert
+    per batch): per-review statements were most of a large import's writing.
+    """
+
+    BATCH = 5000
 
     def __init__(self) -> None:
         self.imported = 0
         self.present = 0
         self.touched: set[str] = set()
         self.events_added = 0
+        self.pending: list[Review] = []
 
     def add(self, store: Store, review: Review, exam_id: int | None) -> None:
         if exam_id is not None:  # replace() costs as much as validating a review: only when needed
             review = replace(review, exam_id=exam_id)
-        if store.add_review(review):
-            self.imported += 1
-            if review.mode != "cram":
-                self.touched.add(review.question_id)
-        else:
-            self.present += 1
+        self.pending.append(review)
+        if len(self.pending) >= self.BATCH:
+            self.flush(store)
+
+    def flush(self, store: Store) -> None:
+        """Write the pending reviews (those not already logged)."""
+        added = store.add_reviews(self.pending)
+        self.imported += len(added)
+        self.present += len(self.pending) - len(added)
+        self.touched.update(r.question_id for r in added if r.mode != "cram")
+        self.pending = []
 
     def merge_events(self, store: Store, events: tuple[QuestionEvent, ...]) -> None:
         """Add the file's question events (after its reviews); note the cards they change.
@@ -633,6 +658,7 @@ class _Tally:
         reset takes effect through the card rebuild, which ignores reviews
         before it.
         """
+        self.flush(store)  # renames move reviews already in the store
         for event in events:
             if store.add_event(event):
                 self.events_added += 1
@@ -644,9 +670,9 @@ class _Tally:
                 self.touched.add(event.new_id)
 
     def finish(self, store: Store, exams_added: int, settings_added: tuple[str, ...]) -> ImportResult:
-        scheduler = scheduler_for(store)  # after the settings merge: the retention may come from the file
-        for qid in sorted(self.touched):
-            rebuild_card(store, qid, scheduler)
+        self.flush(store)
+        # After the settings merge: the retention may come from the file.
+        rebuild_cards(store, self.touched, scheduler_for(store))
         return ImportResult(
             imported=self.imported,
             already_present=self.present,

@@ -380,3 +380,61 @@ def test_new_today_counts_a_question_crammed_before_but_not_one_answered_in_an_e
         answer(store, "examined", 3, day + timedelta(hours=2))
         assert store.count_new_since(day) == 1
         assert store.count_new_since(day - timedelta(days=2)) == 2
+
+
+def _review(qid: str, uid: str, hours: float, rating: int = 3, mode: str = "drill") -> Review:
+    return Review(
+        uid=uid,
+        question_id=qid,
+        answer="a",
+        correct=rating > 1,
+        rating=rating,
+        reviewed_at=T0 + timedelta(hours=hours),
+        duration_ms=1000,
+        mode=mode,
+    )
+
+
+def test_add_reviews_skips_logged_and_repeated_uids_without_spending_row_ids(tmp_path):
+    with Store.open(tmp_path / "p.db") as store:
+        assert store.add_reviews([_review("q", "a", 0), _review("q", "b", 1), _review("q", "a", 2)]) == [
+            _review("q", "a", 0),
+            _review("q", "b", 1),
+        ]
+        before = store.dump()
+        assert store.add_reviews([_review("q", "b", 5), _review("r", "c", 6)]) == [_review("r", "c", 6)]
+        assert [r.uid for r in store.reviews()] == ["a", "b", "c"]
+        assert [r.id for r in store.reviews()] == [1, 2, 3]  # no id lost to the skipped "b"
+        assert store.add_reviews([_review("q", "a", 9)]) == [] and store.dump() != before
+
+
+@pytest.mark.parametrize("how_many", [1, 12], ids=["index-path", "scan-path"])
+def test_rebuild_cards_equals_replaying_each_log(tmp_path, how_many):
+    # Twelve questions with cards: rebuilding one seeks it through the question index, rebuilding
+    # all reads the table in order; both must give each question's own replay.
+    from dlquiz.schedule import last_resets, rebuild_cards
+    from dlquiz.store import QuestionEvent
+
+    scheduler = make_scheduler(0.9)
+    with Store.open(tmp_path / "p.db") as store:
+        for n in range(12):
+            qid = f"q{n:02}"
+            store.add_reviews(
+                [
+                    _review(qid, f"{qid}-{k}", hours=k * (n + 1) * 7.5, rating=1 + (k * n) % 4, mode=mode)
+                    for k, mode in enumerate(["drill", "drill", "cram", "exam", "drill", "drill"])
+                ]
+                + [_review(qid, f"{qid}-tie", hours=7.5 * (n + 1), rating=2)]  # same moment as review 1
+            )
+        store.add_event(QuestionEvent(question_id="q03", kind="reset", at=T0 + timedelta(hours=40)))
+        store.add_event(QuestionEvent(question_id="q00", kind="reset", at=T0 + timedelta(days=30)))  # after all
+        ids = [f"q{n:02}" for n in range(12)]
+        rebuild_cards(store, ids, scheduler)  # every question gets a card (or none) first
+        wanted = ["q03"] if how_many == 1 else ids  # q03: reset midway
+        expected = {
+            qid: replay_card(scheduler, qid, store.reviews(qid), last_resets(store.events()).get(qid)) for qid in wanted
+        }
+        store.put_cards(dict.fromkeys(wanted))  # forget them, so the rebuild has to write them
+        assert rebuild_cards(store, wanted, scheduler) == expected
+        assert {qid: store.card(qid) for qid in wanted} == expected
+        assert expected.get("q00") is None and all(expected[q] is not None for q in wanted if q != "q00")

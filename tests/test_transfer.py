@@ -295,20 +295,17 @@ def test_unreadable_files(tmp_path, content, message):
 
 
 def test_a_failure_midway_rolls_back_the_whole_import(source, tmp_path, monkeypatch):
+    # The cards are the import's last write: failing there leaves every review, exam, setting
+    # and event already written in the transaction, all of which must go.
     progress = parse_progress(export_progress(source, TOPICS, T0))
     with fresh_store(tmp_path, "other") as other:
         before = other.dump()
-        calls = 0
-        real = Store.add_review
 
-        def flaky(self, review):
-            nonlocal calls
-            calls += 1
-            if calls == 10:
-                raise OSError("disk full")
-            return real(self, review)
+        def disk_full(self, cards):
+            assert self.reviews(), "the reviews are written before the cards"
+            raise OSError("disk full")
 
-        monkeypatch.setattr(Store, "add_review", flaky)
+        monkeypatch.setattr(Store, "put_cards", disk_full)
         with pytest.raises(OSError):
             import_progress(other, progress)
         assert other.dump() == before
@@ -505,3 +502,33 @@ def test_a_streamed_import_of_broken_json_is_one_error(tmp_path, text):
     with fresh_store(tmp_path, "s") as store:
         with pytest.raises(StoreError, match=r"x\.json: not (JSON|a dlquiz progress export)"):
             import_file(store, path)
+
+
+@pytest.mark.parametrize("review_bytes", [0, 10**9], ids=["indexes-kept", "indexes-deferred"])
+def test_a_streamed_import_into_a_used_store_merges_the_same_way_with_indexes_kept_or_deferred(
+    tmp_path, review_bytes, monkeypatch
+):
+    # The secondary indexes are dropped and rebuilt only when the file may hold more reviews than
+    # the store; both ways must end in the same merged log, cards and indexes.
+    import dlquiz.transfer
+    from dlquiz.transfer import import_file
+
+    monkeypatch.setattr(dlquiz.transfer, "_EXPORTED_REVIEW_BYTES", review_bytes)
+    with fresh_store(tmp_path, "desktop") as desktop:
+        populate(desktop, start=T0 + timedelta(hours=5))
+        record(desktop, "cnn-1", 1, T0 + timedelta(days=32))
+        path = tmp_path / "desktop.json"
+        path.write_text(json.dumps(export_progress(desktop, TOPICS, T0 + timedelta(days=40))))
+    with fresh_store(tmp_path, "laptop") as laptop:
+        populate(laptop)
+        indexes = laptop.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall()
+        result = import_file(laptop, path, now=T0 + timedelta(days=40))
+        assert result.imported == 25 and result.cards_rebuilt == 4
+        assert laptop.db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        ).fetchall() == (indexes)
+        assert laptop.integrity_check() == "ok"
+        scheduler = make_scheduler(0.85)
+        for qid in ("cnn-1", "cnn-2", "rnn-1", "gone"):
+            assert laptop.card(qid) == replay_card(scheduler, qid, laptop.reviews(qid))
+        assert import_file(laptop, path, now=T0 + timedelta(days=40)).imported == 0
