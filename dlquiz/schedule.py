@@ -21,7 +21,7 @@ from typing import Protocol, TypeVar
 from fsrs import Card, Rating, Scheduler, State
 
 from dlquiz.days import start_of_day  # the one day boundary (re-exported: callers import it from here too)
-from dlquiz.fsrs_step import Numbers, Stepper, card_from_numbers, card_numbers, fresh, micros
+from dlquiz.fsrs_step import Numbers, Stepper, card_from_numbers, fresh, micros
 from dlquiz.store import QuestionEvent, Review, Store
 
 __all__ = [
@@ -144,14 +144,14 @@ def review_card(
 ) -> Card:
     """The card after answering ``question_id`` at ``when`` with ``rating``.
 
-    ``card`` is the stored card, or None for a question never reviewed.
-    ``scheduler.review_card`` computes it, through ``fsrs_step`` (the same
-    arithmetic, tested equal), the one step the drill and every replay share.
+    ``card`` is the stored card, or None for a question never reviewed. Every
+    answer is scheduled by the ``fsrs`` package itself; replays (an undo, an
+    import) go through :mod:`dlquiz.fsrs_step`, tested equal to it bit for bit.
     ``duration_ms`` does not move the schedule (FSRS keeps it for its log only).
     """
     card = card if card is not None else new_card(question_id, when)
-    after = Stepper(scheduler).review(card_numbers(card), int(Rating(int(rating))), micros(when))
-    return card_from_numbers(card.card_id, after)
+    after, _log = scheduler.review_card(card, Rating(int(rating)), review_datetime=when, review_duration=duration_ms)
+    return after
 
 
 def _replay(stepper: Stepper, question_id: str, log: Iterable[tuple[int, str, int]]) -> Card | None:
