@@ -3,7 +3,8 @@
 Both fronts read through an :class:`AnswerSource`: the drill's
 :class:`dlquiz.ui.terminal.Terminal` (readline lines, single keys) or the
 exam's inputs in :mod:`dlquiz.ui.timed_input` (a live prompt with a countdown,
-or piped lines with a deadline). What an empty entry means (the drill's
+or piped lines with a deadline). The fronts know nothing else of the terminal,
+so their logic is tested in-process with a scripted source. What an empty entry means (the drill's
 "I don't know", the exam's skip) is the mode's business: it passes a
 ``first_entry`` check that raises to stop reading. No typed text is ever a
 command, so every answer (option q, an output "u") can be given.
@@ -31,8 +32,13 @@ class AnswerSource(Protocol):
         """One line of text without its newline; raises Quit when the learner stops."""
         ...
 
-    def key(self, prompt: str) -> str:
-        """One key press ("" for Enter) where the source can read keys, else a line."""
+    def key(self, prompt: str, *, discard_typeahead: bool = False) -> str:
+        """One key press ("" for Enter) where the source can read keys, else a line.
+
+        ``discard_typeahead`` drops what was typed before the prompt appeared
+        (where the source can tell), so an Enter meant for the last prompt is
+        not taken for this one.
+        """
         ...
 
 
