@@ -231,53 +231,6 @@ def test_help_lists_drill_and_exam_first_and_names_types_in_words(tmp_path):
         assert not re.search(r"<(bool|list\[\w+\]|Path|str|int)>|\{ID\}", text), (command, text)
 
 
-def test_s_after_an_answer_suspends_that_question_in_a_terminal_drill(tmp_path, bank, dlquiz_home):
-    import os
-    import sys
-
-    import pexpect
-
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "dlquiz", "drill", "--seed", "4", "--type", "mcq", "--type", "numeric"],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 100),
-    )
-    first = ["Which option", "AlexNet"][child.expect(["Which option", "AlexNet"])]
-    child.expect("your answer: ")
-    child.sendline(ANSWERS[first]) if first == "AlexNet" else child.send(ANSWERS[first])
-    child.expect("right")
-    child.expect("s suspend")
-    child.send("s")
-    suspended = {"Which option": "mg-mcq", "AlexNet": "mg-numeric"}[first]
-    child.expect(f"suspended: {suspended}")
-    second = "AlexNet" if first == "Which option" else "Which option"
-    seen_after, asked_second = "", 0
-    # The other question may come back once more (a right multiple-choice answer is in a learning step,
-    # and the drill asks it ahead when nothing else is left); the suspended one never does.
-    while child.expect([second, r"\d+ answered, \d+ right"]) == 0:
-        seen_after += child.before
-        child.expect("your answer: ")
-        child.sendline(ANSWERS[second]) if second == "AlexNet" else child.send(ANSWERS[second])
-        child.expect("Enter next")
-        child.send("\r")
-        asked_second += 1
-    seen_after += child.before
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0 and "Traceback" not in child.before
-    assert asked_second >= 1 and first not in seen_after
-    with sqlite3.connect(dlquiz_home / "progress.db") as db:
-        # the answer given before the suspend is kept
-        assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (1 + asked_second,)
-    assert states(tmp_path)[suspended] == "suspended"
-    assert first not in drill_all(tmp_path, "--cram")
-
-
 def test_import_replays_a_rename_and_a_reset_made_on_another_machine(tmp_path):
     from datetime import datetime, timedelta, timezone
 
