@@ -4,12 +4,14 @@ suspend/unsuspend/bury/reset/rename surviving export and import, orphans, saved 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 
 import jsonschema
 import pytest
 from banktools import REPO, run_dlquiz, write_bank
+from typer.testing import CliRunner
 
 import dlquiz.cli
 
@@ -46,18 +48,33 @@ ANSWERS = {"Which option": "b", "AlexNet": "55", "What does it print": "4"}
 
 @pytest.fixture
 def bank(tmp_path):
-    """Only the test bank, through the saved preferences (which these tests check too)."""
+    """Only the test bank, through the saved preferences (which these tests check too).
+
+    Set in-process (typer's CliRunner, same command, same data folder): the commands under
+    test run as real processes; test_saved_preferences_reset_and_data_folder runs config as one.
+    """
     path = write_bank(tmp_path, BANK)
-    assert run_dlquiz("config", "bundled_banks", "no", cwd=tmp_path).returncode == 0
-    done = run_dlquiz("config", "bank_paths", str(path), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    for setting, value in (("bundled_banks", "no"), ("bank_paths", str(path))):
+        done = CliRunner().invoke(dlquiz.cli.app, ["config", setting, value])
+        assert done.exit_code == 0, done.output
     return path
 
 
 def dq(tmp_path, *args, input=None, code=0):
-    done = run_dlquiz(*args, cwd=tmp_path, input=input)
-    assert done.returncode == code, (args, done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
+    """The command run in-process from ``tmp_path`` (typer's CliRunner: the same app, no process start-up).
+
+    These tests are about what the commands do to the data; that the real process ends without a
+    traceback, in any encoding, is shown by the subprocess tests in test_cli.py and test_terminal_input.py.
+    """
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        done = CliRunner().invoke(dlquiz.cli.app, list(args), input=input, env={"COLUMNS": "100", "NO_COLOR": "1"})
+    finally:
+        os.chdir(here)
+    if done.exception is not None and not isinstance(done.exception, SystemExit):
+        raise done.exception  # a traceback in the real command: fail with it
+    assert done.exit_code == code, (args, done.stdout, done.stderr)
     return done
 
 
@@ -134,7 +151,8 @@ def test_suspended_and_buried_questions_are_never_drilled_or_examined(tmp_path, 
     assert json.loads(dq(tmp_path, "stats", "--json").stdout)["counts"]["suspended"] == 1  # buried is not suspended
     assert asked(drill_all(tmp_path)) == {"AlexNet"}
     assert asked(drill_all(tmp_path, "--cram")) == {"AlexNet"}
-    assert asked(dq(tmp_path, "exam", "--seed", "3", input="55\n").stdout) == {"AlexNet"}
+    examined = run_dlquiz("exam", "--seed", "3", cwd=tmp_path, input="55\n")  # the exam reads a real stdin's descriptor
+    assert examined.returncode == 0 and asked(examined.stdout) == {"AlexNet"}, examined.stderr
     assert "already suspended" in dq(tmp_path, "suspend", "mg-mcq").stdout
     assert "no question with id 'mg-mqc'" in dq(tmp_path, "suspend", "mg-mqc", code=1).stderr
     assert dq(tmp_path, "unsuspend", "--topic", "mgmt").stdout.split("\n")[:2] == [
@@ -226,8 +244,11 @@ def test_help_lists_drill_and_exam_first_and_names_types_in_words(tmp_path):
     top = dq(tmp_path, "--help").stdout
     commands = re.findall(r"^[│ ]*([a-z]+)  ", top.split("Commands")[1], re.MULTILINE)  # rich or plain help
     assert commands[:2] == ["drill", "exam"]
+    # Each command's own help in-process: the same typer app renders it, without a process per command.
     for command in [c.name or c.callback.__name__ for c in dlquiz.cli.app.registered_commands]:
-        text = dq(tmp_path, command, "--help").stdout
+        done = CliRunner().invoke(dlquiz.cli.app, [command, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
+        assert done.exit_code == 0, done.output
+        text = done.stdout
         assert not re.search(r"<(bool|list\[\w+\]|Path|str|int)>|\{ID\}", text), (command, text)
 
 
