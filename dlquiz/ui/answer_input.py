@@ -3,10 +3,10 @@
 Both fronts read through an :class:`AnswerSource`: the drill's
 :class:`dlquiz.ui.terminal.Terminal` (readline lines, single keys) or the
 exam's inputs in :mod:`dlquiz.ui.timed_input` (a live prompt with a countdown,
-or piped lines with a deadline). The fronts know nothing else of the terminal,
-so their logic is tested in-process with a scripted source. What an empty entry means (the drill's
-"I don't know", the exam's skip) is the mode's business: it passes a
-``first_entry`` check that raises to stop reading. No typed text is ever a
+or piped lines with a deadline). The fronts know nothing else of the
+terminal, so their logic is tested in-process with a scripted source. What an
+empty entry means (the drill's "I don't know", the exam's skip) is the mode's
+business: it passes a ``first_entry`` check that raises to stop reading. No typed text is ever a
 command, so every answer (option q, an output "u") can be given.
 """
 
