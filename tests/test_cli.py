@@ -94,12 +94,16 @@ def test_bad_options_exit_2_without_traceback(tmp_path):
 
 
 def test_config_shows_sets_and_refuses_bad_values(tmp_path, dlquiz_home):
-    assert "new_per_day = 20" in run_dlquiz("config", cwd=tmp_path).stdout
-    assert run_dlquiz("config", "new_per_day", "7", cwd=tmp_path).returncode == 0
-    assert "new_per_day = 7" in run_dlquiz("config", "new_per_day", cwd=tmp_path).stdout
+    # The real process once (it ends without a traceback), then in-process through CliRunner.
+    refused = run_dlquiz("config", "new_per_day", "seven", cwd=tmp_path)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    runner = CliRunner()
+    assert "new_per_day = 20" in runner.invoke(dlquiz.cli.app, ["config"]).stdout
+    assert runner.invoke(dlquiz.cli.app, ["config", "new_per_day", "7"]).exit_code == 0
+    assert "new_per_day = 7" in runner.invoke(dlquiz.cli.app, ["config", "new_per_day"]).stdout
     for args in (["new_per_day", "seven"], ["desired_retention", "1.5"], ["retention", "0.9"]):
-        done = run_dlquiz("config", *args, cwd=tmp_path)
-        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        done = runner.invoke(dlquiz.cli.app, ["config", *args])
+        assert done.exit_code == 2 and done.stderr.count("\n") == 1, done.stderr
     from dlquiz.store import Store
 
     with Store.open(dlquiz_home / "progress.db") as store:
