@@ -12,7 +12,7 @@ from pathlib import Path
 from banktools import REPO
 
 
-def test_a_fresh_install_lists_and_checks_the_bundled_banks(tmp_path):
+def test_a_fresh_install_ships_and_finds_the_bundled_banks(tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run(
         [
