@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from banktools import REPO, run_dlquiz
+from typer.testing import CliRunner
 
 import dlquiz
 from dlquiz.cli import COMMANDS as COMMAND_MODULES
@@ -65,9 +66,10 @@ def test_expected_commands_exist():
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help_with_an_example_and_is_in_the_readme(tmp_path, command):
-    done = run_dlquiz(command, "--help", cwd=tmp_path)
-    assert done.returncode == 0
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(command):
+    # In-process (the same typer app renders the help); the real process is started by the tests around it.
+    done = CliRunner().invoke(app, [command, "--help"], prog_name="dlquiz", env={"COLUMNS": "100"})
+    assert done.exit_code == 0, done.output
     assert re.search(r"Examples?:", done.stdout), done.stdout
     assert f"dlquiz {command}" in done.stdout
     assert f"`dlquiz {command}" in (REPO / "README.md").read_text()
@@ -132,12 +134,16 @@ def test_bad_options_exit_2_without_traceback(tmp_path):
 
 
 def test_config_shows_sets_and_refuses_bad_values(tmp_path, dlquiz_home):
-    assert "new_per_day = 20" in run_dlquiz("config", cwd=tmp_path).stdout
-    assert run_dlquiz("config", "new_per_day", "7", cwd=tmp_path).returncode == 0
-    assert "new_per_day = 7" in run_dlquiz("config", "new_per_day", cwd=tmp_path).stdout
+    # The real process once (it ends without a traceback), then in-process through CliRunner.
+    refused = run_dlquiz("config", "new_per_day", "seven", cwd=tmp_path)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    runner = CliRunner()
+    assert "new_per_day = 20" in runner.invoke(app, ["config"]).stdout
+    assert runner.invoke(app, ["config", "new_per_day", "7"]).exit_code == 0
+    assert "new_per_day = 7" in runner.invoke(app, ["config", "new_per_day"]).stdout
     for args in (["new_per_day", "seven"], ["desired_retention", "1.5"], ["retention", "0.9"]):
-        done = run_dlquiz("config", *args, cwd=tmp_path)
-        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        done = runner.invoke(app, ["config", *args])
+        assert done.exit_code == 2 and done.stderr.count("\n") == 1, done.stderr
     from dlquiz.store import Store
 
     with Store.open(dlquiz_home / "progress.db") as store:
@@ -146,8 +152,6 @@ def test_config_shows_sets_and_refuses_bad_values(tmp_path, dlquiz_home):
 
 def test_config_exit_code_follows_the_error_not_its_text(tmp_path, monkeypatch):
     # In-process: the subprocess tests above already show the real command ends without a traceback.
-    from typer.testing import CliRunner
-
     runner = CliRunner()
     # The folder names contain the words a text-sniffing exit code would look for.
     codes = {}

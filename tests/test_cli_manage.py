@@ -4,12 +4,14 @@ suspend/unsuspend/bury/reset/rename surviving export and import, orphans, saved 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 
 import jsonschema
 import pytest
 from banktools import REPO, run_dlquiz, write_bank
+from typer.testing import CliRunner
 
 from dlquiz.cli.app import app
 
@@ -46,18 +48,33 @@ ANSWERS = {"Which option": "b", "AlexNet": "55", "What does it print": "4"}
 
 @pytest.fixture
 def bank(tmp_path):
-    """Only the test bank, through the saved preferences (which these tests check too)."""
+    """Only the test bank, through the saved preferences (which these tests check too).
+
+    Set in-process (typer's CliRunner, same command, same data folder): the commands under
+    test run as real processes; test_saved_preferences_reset_and_data_folder runs config as one.
+    """
     path = write_bank(tmp_path, BANK)
-    assert run_dlquiz("config", "bundled_banks", "no", cwd=tmp_path).returncode == 0
-    done = run_dlquiz("config", "bank_paths", str(path), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
+    for setting, value in (("bundled_banks", "no"), ("bank_paths", str(path))):
+        done = CliRunner().invoke(app, ["config", setting, value])
+        assert done.exit_code == 0, done.output
     return path
 
 
 def dq(tmp_path, *args, input=None, code=0):
-    done = run_dlquiz(*args, cwd=tmp_path, input=input)
-    assert done.returncode == code, (args, done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
+    """The command run in-process from ``tmp_path`` (typer's CliRunner: the same app, no process start-up).
+
+    These tests are about what the commands do to the data; that the real process ends without a
+    traceback, in any encoding, is shown by the subprocess tests in test_cli.py and test_terminal_input.py.
+    """
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        done = CliRunner().invoke(app, list(args), input=input, env={"COLUMNS": "100", "NO_COLOR": "1"})
+    finally:
+        os.chdir(here)
+    if done.exception is not None and not isinstance(done.exception, SystemExit):
+        raise done.exception  # a traceback in the real command: fail with it
+    assert done.exit_code == code, (args, done.stdout, done.stderr)
     return done
 
 
@@ -134,7 +151,8 @@ def test_suspended_and_buried_questions_are_never_drilled_or_examined(tmp_path, 
     assert json.loads(dq(tmp_path, "stats", "--json").stdout)["counts"]["suspended"] == 1  # buried is not suspended
     assert asked(drill_all(tmp_path)) == {"AlexNet"}
     assert asked(drill_all(tmp_path, "--cram")) == {"AlexNet"}
-    assert asked(dq(tmp_path, "exam", "--seed", "3", input="55\n").stdout) == {"AlexNet"}
+    examined = run_dlquiz("exam", "--seed", "3", cwd=tmp_path, input="55\n")  # the exam reads a real stdin's descriptor
+    assert examined.returncode == 0 and asked(examined.stdout) == {"AlexNet"}, examined.stderr
     assert "already suspended" in dq(tmp_path, "suspend", "mg-mcq").stdout
     assert "no question with id 'mg-mqc'" in dq(tmp_path, "suspend", "mg-mqc", code=1).stderr
     assert dq(tmp_path, "unsuspend", "--topic", "mgmt").stdout.split("\n")[:2] == [
@@ -226,56 +244,12 @@ def test_help_lists_drill_and_exam_first_and_names_types_in_words(tmp_path):
     top = dq(tmp_path, "--help").stdout
     commands = re.findall(r"^[│ ]*([a-z]+)  ", top.split("Commands")[1], re.MULTILINE)  # rich or plain help
     assert commands[:2] == ["drill", "exam"]
+    # Each command's own help in-process: the same typer app renders it, without a process per command.
     for command in [c.name or c.callback.__name__ for c in app.registered_commands]:
-        text = dq(tmp_path, command, "--help").stdout
+        done = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
+        assert done.exit_code == 0, done.output
+        text = done.stdout
         assert not re.search(r"<(bool|list\[\w+\]|Path|str|int)>|\{ID\}", text), (command, text)
-
-
-def test_s_after_an_answer_suspends_that_question_in_a_terminal_drill(tmp_path, bank, dlquiz_home):
-    import os
-    import sys
-
-    import pexpect
-
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "dlquiz", "drill", "--seed", "4", "--type", "mcq", "--type", "numeric"],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 100),
-    )
-    first = ["Which option", "AlexNet"][child.expect(["Which option", "AlexNet"])]
-    child.expect("your answer: ")
-    child.sendline(ANSWERS[first]) if first == "AlexNet" else child.send(ANSWERS[first])
-    child.expect("right")
-    child.expect("s suspend")
-    child.send("s")
-    suspended = {"Which option": "mg-mcq", "AlexNet": "mg-numeric"}[first]
-    child.expect(f"suspended: {suspended}")
-    second = "AlexNet" if first == "Which option" else "Which option"
-    seen_after, asked_second = "", 0
-    # The other question may come back once more (a right multiple-choice answer is in a learning step,
-    # and the drill asks it ahead when nothing else is left); the suspended one never does.
-    while child.expect([second, r"\d+ answered, \d+ right"]) == 0:
-        seen_after += child.before
-        child.expect("your answer: ")
-        child.sendline(ANSWERS[second]) if second == "AlexNet" else child.send(ANSWERS[second])
-        child.expect("Enter next")
-        child.send("\r")
-        asked_second += 1
-    seen_after += child.before
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0 and "Traceback" not in child.before
-    assert asked_second >= 1 and first not in seen_after
-    with sqlite3.connect(dlquiz_home / "progress.db") as db:
-        # the answer given before the suspend is kept
-        assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (1 + asked_second,)
-    assert states(tmp_path)[suspended] == "suspended"
-    assert first not in drill_all(tmp_path, "--cram")
 
 
 def test_import_replays_a_rename_and_a_reset_made_on_another_machine(tmp_path):

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
-import pexpect
 import pytest
 from banktools import run_dlquiz, write_bank
 
@@ -149,46 +145,3 @@ def test_check_command_reports_it_in_one_line(tmp_path):
     never = "bank.yaml:1: conv-typed: distractor 3 (this one is never a mistake) never differs"
     assert never in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-
-
-PTY_BANK = """
-- id: pty-diagnosis
-  type: numeric
-  topic: ptydiagnosis
-  prompt: AlexNet conv1 on a 227 input, 11 filter, stride 4, padding 0 gives what width?
-  solver: conv_output_size
-  inputs: {n: 227, f: 11, s: 4}
-  answer: 55
-  distractors:
-    - expr: answer - 1
-      why: forgot the +1
-  explanation: (227 - 11)/4 + 1.
-"""
-
-
-def test_drill_in_a_terminal_shows_the_diagnosis_after_the_verdict(tmp_path, dlquiz_home):
-    write_bank(tmp_path, PTY_BANK)
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "dlquiz", "drill", "--bank", str(tmp_path / "bank.yaml"), "--topic", "ptydiagnosis"],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 100),
-    )
-    child.expect("AlexNet conv1")
-    child.expect("your answer: ")
-    child.sendline("54")
-    child.expect("wrong")
-    child.expect("54 is what you get if you forgot the \\+1\\.")
-    child.expect("answer: .{0,10}55")
-    child.expect("Enter next")
-    child.send("\r")
-    child.expect("your answer: ")  # a wrong answer comes back within the session (issue 14): stop there
-    child.sendintr()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert "Traceback" not in child.before

@@ -1,4 +1,8 @@
-"""Issue 14, terminal input that never records a wrong answer: a real pseudo-terminal (pexpect) and a pipe."""
+"""Issue 14, terminal input that never records a wrong answer, through a pipe and a terminal's encoding.
+
+Key handling and the drill's prompts are tested in-process: tests/test_frontend_keys.py and
+tests/test_frontend_drill.py.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 
-import pexpect
 from banktools import run_dlquiz, write_bank
 
 BANK = """
@@ -43,79 +46,9 @@ BANK = """
 """
 
 
-def spawn(tmp_path, topic: str) -> pexpect.spawn:
-    write_bank(tmp_path, BANK)
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="100", LINES="40", TERM="xterm")
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "dlquiz", "drill", "--bank", str(tmp_path / "bank.yaml"), "--topic", topic],
-        cwd=str(tmp_path),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 100),
-    )
-
-
-def finish(child: pexpect.spawn, *, comes_back: bool = False) -> None:
-    """Move on; a question rated Again comes back within the session, so stop there with Ctrl-C."""
-    child.expect("Enter next")
-    child.send("\r")
-    if comes_back:
-        child.expect(["your answer: ", "output"])
-        child.sendintr()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0 and "Traceback" not in child.before
-
-
 def saved(home) -> list[tuple]:
     with sqlite3.connect(home / "progress.db") as db:
         return db.execute("SELECT question_id, answer, correct, rating FROM reviews ORDER BY id").fetchall()
-
-
-def test_arrows_paste_and_backspace_are_not_answers_and_typeahead_enter_is_not_a_command(tmp_path, dlquiz_home):
-    child = spawn(tmp_path, "tmcq")
-    child.expect("your answer: ")
-    child.send("\x1b[A")  # arrow up: once read as "a", a wrong answer
-    child.send("\x1b[200~a\x1b[201~")  # a bracketed paste
-    child.send("\x7f")  # Backspace
-    child.send("b\r")  # the answer, then an Enter typed ahead
-    child.expect("right")
-    child.expect("Enter next")
-    child.send("1")  # still at the rating prompt: the typed-ahead Enter did not move on
-    child.expect("rating: Again")
-    finish(child, comes_back=True)
-    assert saved(dlquiz_home) == [("t-mcq", "b", 1, 1)]
-
-
-def test_q_is_an_answer_and_a_blank_line_inside_an_output_can_be_typed(tmp_path, dlquiz_home):
-    child = spawn(tmp_path, "tq")
-    child.expect("output: ")
-    child.sendline("q")  # once read as quit
-    child.expect("right")
-    finish(child)
-    child = spawn(tmp_path, "tblank")
-    child.expect("line 1 of 3: ")
-    child.sendline("a")
-    child.expect("line 2 of 3: ")
-    child.sendline("")  # once the end of the answer
-    child.expect("line 3 of 3: ")
-    child.sendline("b")
-    child.expect("right")
-    finish(child)
-    assert saved(dlquiz_home) == [("t-q", "q", 1, 4), ("t-blank", "a\n\nb", 1, 4)]
-
-
-def test_enter_alone_means_i_dont_know(tmp_path, dlquiz_home):
-    child = spawn(tmp_path, "tnum")
-    child.expect("your answer: ")
-    child.sendline("")
-    child.expect("wrong")
-    child.expect("55")
-    child.expect("rating: Again")
-    finish(child, comes_back=True)
-    assert saved(dlquiz_home) == [("t-num", "", 0, 1)]
 
 
 def test_non_utf8_bytes_typed_into_a_pipe_are_kept_not_a_crash(tmp_path, dlquiz_home):

@@ -3,9 +3,10 @@
 Both fronts read through an :class:`AnswerSource`: the drill's
 :class:`dlquiz.ui.terminal.Terminal` (readline lines, single keys) or the
 exam's inputs in :mod:`dlquiz.ui.timed_input` (a live prompt with a countdown,
-or piped lines with a deadline). What an empty entry means (the drill's
-"I don't know", the exam's skip) is the mode's business: it passes a
-``first_entry`` check that raises to stop reading. No typed text is ever a
+or piped lines with a deadline). The fronts know nothing else of the
+terminal, so their logic is tested in-process with a scripted source. What an
+empty entry means (the drill's "I don't know", the exam's skip) is the mode's
+business: it passes a ``first_entry`` check that raises to stop reading. No typed text is ever a
 command, so every answer (option q, an output "u") can be given.
 """
 
@@ -32,7 +33,11 @@ class AnswerSource(Protocol):
         ...
 
     def key(self, prompt: str) -> str:
-        """One key press ("" for Enter) where the source can read keys, else a line."""
+        """One key press ("" for Enter) where the source can read keys, else a line.
+
+        What was typed before the prompt appeared is dropped (where the source
+        can tell), so an Enter meant for the last prompt is not taken for this one.
+        """
         ...
 
 

@@ -14,10 +14,10 @@ from dlquiz.drill import DrillSession, Summary
 from dlquiz.errors import AnswerFormatError, DlquizError
 from dlquiz.schedule import Queue
 from dlquiz.session import Answer
-from dlquiz.ui.answer_input import read_answer, unreadable
+from dlquiz.ui.answer_input import AnswerSource, read_answer, unreadable
 from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.safe import literal
-from dlquiz.ui.terminal import Quit, Terminal
+from dlquiz.ui.terminal import Quit
 from dlquiz.ui.warmup import warm_up
 from dlquiz.variants import Variant
 
@@ -25,7 +25,7 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 UNDO, QUIT, SUSPEND = "u", "q", "s"
 
 
-def run_drill(session: DrillSession, console: Console, terminal: Terminal) -> Summary:
+def run_drill(session: DrillSession, console: Console, terminal: AnswerSource) -> Summary:
     """Ask until the queue is empty or the learner quits; every answer is saved as it is given."""
     session.core.on_busy = busy_notice(console)
     warned = 0
@@ -53,7 +53,7 @@ def _header(session: DrillSession, variant: Variant) -> str:
     return " · ".join(parts)
 
 
-def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Terminal) -> None:
+def _ask(session: DrillSession, variant: Variant, console: Console, terminal: AnswerSource) -> None:
     render_variant(console, variant, header=_header(session, variant))
     if variant.kind != "self":
         console.print(Text("Enter alone: I don't know (shows the answer, rated Again). Ctrl-C: stop.", style="dim"))
@@ -75,7 +75,7 @@ def _ask(session: DrillSession, variant: Variant, console: Console, terminal: Te
     _after(session, answer, console, terminal)
 
 
-def _read_answer(variant: Variant, console: Console, terminal: Terminal) -> tuple[str, int | None]:
+def _read_answer(variant: Variant, console: Console, terminal: AnswerSource) -> tuple[str, int | None]:
     """What was typed (never a command: q and u are answers here) and, for recall, the self-rating."""
     if variant.kind != "self":
         return read_answer(variant, terminal, single_key=True), None
@@ -127,7 +127,7 @@ AFTER_KEYS: dict[str, tuple[str, AfterAction]] = {
 }
 
 
-def _after(session: DrillSession, answer: Answer, console: Console, terminal: Terminal) -> None:
+def _after(session: DrillSession, answer: Answer, console: Console, terminal: AnswerSource) -> None:
     """Show the proposed rating; in a terminal, let the learner keep, change or undo it, or quit."""
     while True:
         rating = answer.review.rating

@@ -4,11 +4,16 @@ In a terminal, ``input()`` gets line editing and history from readline, and
 a single key is read in cbreak mode (Ctrl-C still interrupts). From a pipe,
 every read takes one line, so a session can be scripted:
 ``printf 'b\\n55\\n' | dlquiz drill``.
+
+The streams are the process's own unless others are passed in: a test hands
+it one end of an in-process pseudo-terminal (``os.openpty()``) and a string
+buffer, and reads what a learner would see without starting a process.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 
 class Quit(Exception):
@@ -16,9 +21,13 @@ class Quit(Exception):
 
 
 class Terminal:
-    def __init__(self, interactive: bool | None = None) -> None:
-        self.interactive = sys.stdin.isatty() if interactive is None else interactive
-        if self.interactive:
+    def __init__(
+        self, interactive: bool | None = None, *, stdin: TextIO | None = None, out: TextIO | None = None
+    ) -> None:
+        self._in = stdin or sys.stdin
+        self._out = out or sys.stdout
+        self.interactive = self._in.isatty() if interactive is None else interactive
+        if self.interactive and self._in is sys.stdin:
             try:
                 import readline  # noqa: F401 - gives input() editing and history
             except ImportError:  # pragma: no cover - e.g. Windows without pyreadline
@@ -26,19 +35,20 @@ class Terminal:
 
     def line(self, prompt: str) -> str:
         """One line of text (without its newline); Quit on Ctrl-C or end of input."""
-        if not self.interactive:
-            sys.stdout.write(prompt)
-            sys.stdout.flush()
-            text = sys.stdin.readline()
+        if not self.interactive or self._in is not sys.stdin:  # input() reads only the process's stdin
+            self._out.write(prompt)
+            self._out.flush()
+            text = self._in.readline()
             if not text:
-                sys.stdout.write("\n")
+                self._out.write("\n")
                 raise Quit
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            if not self.interactive:  # a terminal echoes what is typed; a pipe does not
+                self._out.write(text if text.endswith("\n") else text + "\n")
             return text.rstrip("\r\n")
         try:
             return input(prompt)
         except (EOFError, KeyboardInterrupt):
-            sys.stdout.write("\n")
+            self._out.write("\n")
             raise Quit from None
 
     def key(self, prompt: str) -> str:
@@ -55,25 +65,25 @@ class Terminal:
         import termios
         import tty
 
-        fd = sys.stdin.fileno()
-        termios.tcflush(fd, termios.TCIFLUSH)
-        sys.stdout.write(prompt)
-        sys.stdout.flush()
+        fd = self._in.fileno()
         saved = termios.tcgetattr(fd)
         try:
-            # TCSANOW: setcbreak's default, TCSAFLUSH, would drop a key pressed just after the prompt showed.
-            tty.setcbreak(fd, termios.TCSANOW)
+            # cbreak first, then the prompt: setting the mode flushes pending input (TCSAFLUSH),
+            # which drops what was typed ahead and cannot lose a key pressed once the prompt shows.
+            tty.setcbreak(fd)
+            self._out.write(prompt)
+            self._out.flush()
             char = _read_key(fd)
         except KeyboardInterrupt:
             char = "\x03"
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
         if char in ("\x03", "\x04", ""):
-            sys.stdout.write("\n")
+            self._out.write("\n")
             raise Quit
         shown = "" if char in "\r\n" else char
-        sys.stdout.write(shown + "\n")
-        sys.stdout.flush()
+        self._out.write(shown + "\n")
+        self._out.flush()
         return shown
 
 

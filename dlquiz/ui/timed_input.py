@@ -23,6 +23,8 @@ from dlquiz.ui.terminal import Quit
 
 if TYPE_CHECKING:
     from prompt_toolkit.formatted_text import StyleAndTextTuples
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
 
 __all__ = ["LivePrompt", "PipedLines", "WARNINGS", "warning_for"]
 
@@ -44,12 +46,21 @@ class LivePrompt:
 
     interactive = True
 
-    def __init__(self, seconds_left: SecondsLeft, status: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        seconds_left: SecondsLeft,
+        status: Callable[[], str],
+        *,
+        keys: Input | None = None,
+        screen: Output | None = None,
+    ) -> None:
+        """``keys`` and ``screen`` default to the terminal; a test passes prompt_toolkit's
+        ``create_pipe_input()`` and ``DummyOutput()`` to type into the prompt in-process."""
         from prompt_toolkit import PromptSession
 
         self._seconds_left = seconds_left
         self._status = status
-        self._session: PromptSession[str] = PromptSession()
+        self._session: PromptSession[str] = PromptSession(input=keys, output=screen)
 
     def toolbar(self) -> StyleAndTextTuples:
         """The bottom toolbar: time left (highlighted as a warning near the end) and where the learner is."""
@@ -131,4 +142,4 @@ class PipedLines:
         return text
 
     def key(self, prompt: str) -> str:
-        return self.line(prompt)
+        return self.line(prompt)  # a pipe has no keys, and nothing typed ahead to tell apart
