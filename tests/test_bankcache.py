@@ -44,21 +44,21 @@ def test_an_unchanged_file_comes_from_the_cache(tmp_path, dlquiz_home, monkeypat
     assert len(_entries(dlquiz_home)) == 1
     _no_parsing(monkeypatch)
     again = load_paths([path])
-    assert [q.id for q in again.questions] == [q.id for q in first.questions] == ["q1"]
-    assert again.questions[0] == first.questions[0]
+    assert [q.id for q in again.all_questions()] == [q.id for q in first.all_questions()] == ["q1"]
+    assert again.all_questions()[0] == first.all_questions()[0]
 
 
 def test_a_changed_file_is_read_again(tmp_path):
     path = write_bank(tmp_path, RECALL.format(qid="q1"))
-    assert [q.id for q in load_paths([path]).questions] == ["q1"]
+    assert [q.id for q in load_paths([path]).all_questions()] == ["q1"]
     write_bank(tmp_path, RECALL.format(qid="q1") + RECALL.format(qid="q2"))
-    assert [q.id for q in load_paths([path]).questions] == ["q1", "q2"]
+    assert [q.id for q in load_paths([path]).all_questions()] == ["q1", "q2"]
     # Same size, different text: the modification time alone tells them apart.
     stat = path.stat()
     write_bank(tmp_path, RECALL.format(qid="q1") + RECALL.format(qid="q3"))
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     assert path.stat().st_size == stat.st_size
-    assert [q.id for q in load_paths([path]).questions] == ["q1", "q3"]
+    assert [q.id for q in load_paths([path]).all_questions()] == ["q1", "q3"]
 
 
 def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, dlquiz_home, monkeypatch):
@@ -67,11 +67,11 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, dlquiz_home, monkeyp
     (entry,) = _entries(dlquiz_home)
     for junk in (b"", b"not a pickle", entry.read_bytes()[:50], pickle.dumps(("dlquiz-bank-cache", "bad key", None))):
         entry.write_bytes(junk)
-        assert [q.id for q in load_paths([path]).questions] == ["q1"]
+        assert [q.id for q in load_paths([path]).all_questions()] == ["q1"]
         assert entry.read_bytes() != junk
     # Rewritten whole: the next load needs no parsing.
     _no_parsing(monkeypatch)
-    assert [q.id for q in load_paths([path]).questions] == ["q1"]
+    assert [q.id for q in load_paths([path]).all_questions()] == ["q1"]
 
 
 class _Planted:
@@ -130,4 +130,4 @@ def test_two_processes_writing_at_once_leave_whole_entries(tmp_path, dlquiz_home
     for entry in entries:
         magic, _, _ = bankcache._Unpickler(open(entry, "rb")).load()
         assert magic == bankcache.MAGIC
-    assert len(load_paths([tmp_path]).questions) == 1000
+    assert len(load_paths([tmp_path]).all_questions()) == 1000

@@ -138,7 +138,7 @@ def test_a_snippet_that_hangs_is_stopped(tmp_path):
     from dlquiz.check import check_code
     from dlquiz.loader import load_paths
 
-    (error,) = check_code(load_paths([tmp_path / "bank.yaml"]).questions, timeout=1)
+    (error,) = check_code(load_paths([tmp_path / "bank.yaml"]).all_questions(), timeout=1)
     assert "forever: code timed out after 1 s" in error
 
 
@@ -209,6 +209,6 @@ def test_bundled_code_snippets_print_what_the_banks_say():
     from dlquiz.loader import load_banks
     from dlquiz.question import CodeQuestion
 
-    questions = [q for q in load_banks().questions if isinstance(q, CodeQuestion)]
+    questions = [q for q in load_banks().all_questions() if isinstance(q, CodeQuestion)]
     assert questions and check_code(questions) == []
     assert (REPO / "questions").is_dir()
