@@ -33,14 +33,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dlquiz import __version__, paths
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.question import Question, QuestionInfo
 
-FORMAT = 2  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes
 MAGIC = "dlquiz-bank-cache"
 
 Built = tuple[list[Question], list[BankError]]
@@ -168,29 +169,91 @@ def _built(built: Built) -> Loaded:
     return Loaded([QuestionInfo.of(q) for q in questions], questions.__getitem__, errors)
 
 
+# An entry: PREFIX (the header's length and CRC), the header (a pickle of MAGIC, the key, the
+# display path, one column per QuestionInfo field but the path, the end offset and CRC of each
+# question's pickle, the errors), then the questions' pickles one after another. Loading reads
+# the prefix and header only; a file's question pickles are read when one of them is first needed.
+PREFIX = 12
+
+
+def _read(entry: Path, key: tuple[Any, ...], display: str, rebuild: Callable[[], Built]) -> Loaded | None:
+    try:
+        with open(entry, "rb") as handle:
+            head = _read_head(handle)
+    except OSError:
+        return None
+    if head is None:
+        return None
+    try:
+        with gc_paused():
+            magic, found_key, header = _Unpickler(io.BytesIO(head[PREFIX:])).load()
+        if magic != MAGIC or found_key != key:
+            return None
+        built_display, columns, ends, crcs, errors = header
+        if not (
+            isinstance(built_display, str)
+            and isinstance(columns, tuple)
+            and len(columns) == _FIELDS - 1
+            and all(isinstance(c, list) and len(c) == len(columns[0]) for c in columns)
+            and isinstance(ends, bytes)
+            and isinstance(crcs, bytes)
+            and len(ends) == 2 * len(crcs) == 8 * len(columns[0])
+            and isinstance(errors, list)
+            and all(isinstance(e, BankError) for e in errors)
+        ):
+            return None
+    except Exception:  # noqa: BLE001 - a corrupt or foreign entry is only a cache miss
+        return None
+    if built_display != display:
+        _relocate_errors(errors, built_display, display)
+    fields = [*columns[:_PATH], repeat(display), *columns[_PATH:]]  # not strict: the columns' lengths are checked
+    with gc_paused():
+        infos: list[QuestionInfo] = list(map(_new_info, repeat(QuestionInfo), zip(*fields, strict=False)))
+    blobs = _Blobs(entry, head, ends, crcs, columns[0], (built_display, display), rebuild)
+    return Loaded(infos, blobs.question, errors)
+
+
+def _read_head(handle: BinaryIO) -> bytes | None:
+    """The prefix and header of an open entry, or None when they are cut short or fail their CRC."""
+    prefix = handle.read(PREFIX)
+    size = int.from_bytes(prefix[:8], "little")
+    if size > os.fstat(handle.fileno()).st_size:  # junk in the prefix must not ask for gigabytes
+        return None
+    header = handle.read(size)
+    if len(prefix) != PREFIX or len(header) != size or zlib.crc32(header) != int.from_bytes(prefix[8:], "little"):
+        return None
+    return prefix + header
+
+
 class _Blobs:
     """The full questions of a cached file, each unpickled when first asked for.
 
-    A blob that fails its CRC or does not unpickle to the question its row
-    names means the entry is damaged: the file is parsed again (``rebuild``,
-    which also rewrites the entry) and the parsed questions used instead.
+    The file's question pickles are read on the first call, from an entry whose
+    prefix and header must still be the ones its records came from (another
+    dlquiz may have rewritten it meanwhile). A pickle that fails its CRC or does
+    not unpickle to the question its record names means the entry is damaged:
+    the file is parsed again (``rebuild``, which also rewrites the entry) and
+    the parsed questions used instead.
     """
 
     def __init__(
         self,
-        data: memoryview,
-        ends: list[int],
-        crcs: list[int],
+        entry: Path,
+        head: bytes,
+        ends: bytes,
+        crcs: bytes,
         ids: list[str],
-        relocate: tuple[str, str] | None,
+        displays: tuple[str, str],
         rebuild: Callable[[], Built],
     ) -> None:
-        self._data = data
-        self._ends = ends
-        self._crcs = crcs
+        self._entry = entry
+        self._head = head
+        self._ends = memoryview(ends).cast("Q")
+        self._crcs = memoryview(crcs).cast("I")
         self._ids = ids
-        self._relocate = relocate
+        self._displays = displays
         self._rebuild = rebuild
+        self._data: bytes | None = None
         self._done: list[Question | None] = [None] * len(ids)
 
     def question(self, i: int) -> Question:
@@ -202,79 +265,60 @@ class _Blobs:
             self._done[i] = done
         return done
 
+    def _blobs(self) -> bytes | None:
+        if self._data is None:
+            try:
+                with open(self._entry, "rb") as handle:
+                    if _read_head(handle) != self._head:
+                        return None
+                    self._data = handle.read()
+            except OSError:
+                return None
+        return self._data
+
     def _unpickle(self, i: int) -> Question | None:
-        blob = self._data[self._ends[i - 1] if i else 0 : self._ends[i]]
+        data = self._blobs()
+        if data is None or len(data) != (self._ends[-1] if self._ends else 0):
+            return None
+        blob = memoryview(data)[self._ends[i - 1] if i else 0 : self._ends[i]]
         if zlib.crc32(blob) != self._crcs[i]:
             return None
         try:
             question = _Unpickler(io.BytesIO(blob)).load()
-        except Exception:  # noqa: BLE001 - a damaged blob is only a cache miss
+        except Exception:  # noqa: BLE001 - a damaged pickle is only a cache miss
             return None
         if not isinstance(question, Question) or question.id != self._ids[i]:
             return None
-        if self._relocate is not None and question.path == self._relocate[0]:
-            object.__setattr__(question, "path", self._relocate[1])  # frozen, but these objects are ours alone
+        display = self._displays[1]
+        if question.path != display:
+            object.__setattr__(question, "path", display)  # frozen, but these objects are ours alone
         return question
 
     def _reparsed(self, i: int) -> Question:
         questions, _ = self._rebuild()
-        if len(questions) != len(self._ids) or [q.id for q in questions] != self._ids:
-            path = self._relocate[1] if self._relocate else (questions[0].path if questions else "bank file")
-            raise DlquizError(f"{path}: the bank file changed while dlquiz was reading it; run the command again")
+        if [q.id for q in questions] != self._ids:
+            raise DlquizError(
+                f"{self._displays[1]}: the bank file changed while dlquiz was reading it; run the command again"
+            )
         self._done = list(questions)
         return questions[i]
 
 
-def _read(entry: Path, key: tuple[Any, ...], display: str, rebuild: Callable[[], Built]) -> Loaded | None:
-    try:
-        data = entry.read_bytes()
-    except OSError:
-        return None
-    try:
-        stream = io.BytesIO(data)
-        with gc_paused():
-            magic, found_key, header = _Unpickler(stream).load()
-        if magic != MAGIC or found_key != key:
-            return None
-        built_display, rows, ends, crcs, errors = header
-        blobs = memoryview(data)[stream.tell() :]
-        if not (
-            isinstance(built_display, str)
-            and isinstance(rows, list)
-            and isinstance(ends, list)
-            and isinstance(crcs, list)
-            and len(rows) == len(ends) == len(crcs)
-            and (ends[-1] if ends else 0) == len(blobs)
-            and all(type(row) is tuple and len(row) == _FIELDS for row in rows)
-            and isinstance(errors, list)
-            and all(isinstance(e, BankError) for e in errors)
-        ):
-            return None
-    except Exception:  # noqa: BLE001 - a corrupt or foreign entry is only a cache miss
-        return None
-    relocate = None
-    if built_display != display:
-        relocate = (built_display, display)
-        _relocate_errors(errors, built_display, display)
-        rows = [(*row[:_PATH], display, *row[_PATH + 1 :]) for row in rows]
-    with gc_paused():
-        infos: list[QuestionInfo] = [_new_info(QuestionInfo, row) for row in rows]
-    ids = [info.id for info in infos]
-    return Loaded(infos, _Blobs(blobs, ends, crcs, ids, relocate, rebuild).question, errors)
-
-
 def _write(entry: Path, key: tuple[Any, ...], built: Built, display: str) -> None:
+    from array import array
+
     questions, errors = built
     try:
         blobs = [pickle.dumps(q, protocol=pickle.HIGHEST_PROTOCOL) for q in questions]
-        ends: list[int] = []
-        end = 0
-        for blob in blobs:
-            end += len(blob)
-            ends.append(end)
-        rows = [tuple(QuestionInfo.of(q)) for q in questions]
-        header = (display, rows, ends, [zlib.crc32(b) for b in blobs], errors)
-        data = pickle.dumps((MAGIC, key, header), protocol=pickle.HIGHEST_PROTOCOL)
+        ends = array("Q", accumulate(len(b) for b in blobs))
+        crcs = array("I", (zlib.crc32(b) for b in blobs))
+        # Equal topics, types and tags made one object each: the pickle then holds each once.
+        same: dict[Any, Any] = {}
+        rows = [[same.setdefault((type(v), v), v) for v in QuestionInfo.of(q)] for q in questions]
+        columns = tuple([row[n] for row in rows] for n in range(_FIELDS) if n != _PATH)
+        header = pickle.dumps(
+            (MAGIC, key, (display, columns, ends.tobytes(), crcs.tobytes(), errors)), protocol=pickle.HIGHEST_PROTOCOL
+        )
     except Exception:  # noqa: BLE001 - something unpicklable: go without a cache entry
         return
     try:
@@ -284,7 +328,8 @@ def _write(entry: Path, key: tuple[Any, ...], built: Built, display: str) -> Non
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(len(header).to_bytes(8, "little") + zlib.crc32(header).to_bytes(4, "little"))
+            handle.write(header)
             for blob in blobs:
                 handle.write(blob)
         os.replace(tmp, entry)

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import count, repeat
 from pathlib import Path
 
 from dlquiz.bankcache import gc_paused, load_file
@@ -31,8 +32,9 @@ class Questions(Mapping[str, Question]):
     def __init__(self) -> None:
         self._at: dict[str, tuple[Callable[[int], Question], int]] = {}
 
-    def add(self, qid: str, question: Callable[[int], Question], position: int) -> None:
-        self._at[qid] = (question, position)
+    def add(self, ids: Iterable[str], question: Callable[[int], Question], positions: Iterable[int]) -> None:
+        """``question(p)`` is the full question of each id, at the matching position ``p``."""
+        self._at.update(zip(ids, zip(repeat(question), positions, strict=False), strict=False))
 
     def __getitem__(self, qid: str) -> Question:
         question, position = self._at[qid]
@@ -115,6 +117,12 @@ def load_paths(paths: Sequence[Path]) -> Bank:
             bank.files.append(display)
             loaded = load_file(path, display, partial(parse_file, path, display))
             bank.errors.extend(loaded.errors)
+            ids = [info.id for info in loaded.infos]
+            if first_seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids):  # the usual case, in bulk
+                first_seen.update(zip(ids, loaded.infos, strict=True))
+                bank.infos += loaded.infos
+                bank.by_id.add(ids, loaded.question, count())
+                continue
             for position, info in enumerate(loaded.infos):
                 if info.id in first_seen:
                     other = first_seen[info.id]
@@ -122,7 +130,7 @@ def load_paths(paths: Sequence[Path]) -> Bank:
                     continue
                 first_seen[info.id] = info
                 bank.infos.append(info)
-                bank.by_id.add(info.id, loaded.question, position)
+                bank.by_id.add([info.id], loaded.question, [position])
     return bank
 
 
