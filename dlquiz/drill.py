@@ -196,15 +196,13 @@ class DrillSession:
             tally.answered += 1
             tally.right += is_right(answer.review.correct, answer.review.rating)
         now = self.core.clock()
-        cards = self.core.store.cards()
-        mine = [c.due for qid, c in cards.items() if qid in self.selected]
-        waiting = [due for due in mine if due > now]
+        store = self.core.store
         right = sum(t.right for t in by_topic.values())
         return Summary(
             len(self.core.answers),
             right,
             by_topic,
-            min(waiting) if waiting else None,
+            store.next_due_after(now, self.selected),
             self.core.left,
-            due_now=sum(due <= now for due in mine),
+            due_now=sum(qid in self.selected for qid in store.due_ids(now)),
         )

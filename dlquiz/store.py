@@ -654,6 +654,44 @@ class Store:
         rows = self.db.execute(sql + " ORDER BY question_id", args)
         return dict(self._readable("card of", rows, lambda row: (row[0], self._card_from_row(row[1:]))))
 
+    def card_ids(self) -> set[str]:
+        """The questions that have a card (reviewed at least once outside cram)."""
+        return {row[0] for row in self.db.execute("SELECT question_id FROM cards")}
+
+    def due_by_elapsed(self, now: datetime) -> Iterator[tuple[str, int, float | None]]:
+        """(question id, state, whole days since the last review ÷ stability) of the cards due at ``now``.
+
+        Largest ratio first, and first of all the cards without a last review
+        or a stability (ratio None). Read through the due index, without
+        building a card: a drill start with thousands due reads only the few
+        it will ask as cards. Days count in SQLite's millisecond time.
+        """
+        at = iso_utc(now)
+        rows = self.db.execute(
+            "SELECT question_id, state,"
+            " MAX(0, CAST(julianday(?) - julianday(last_review) AS INTEGER)) / stability AS ratio"
+            " FROM cards INDEXED BY cards_by_due WHERE due <= ?"
+            " ORDER BY ratio IS NOT NULL, ratio DESC",
+            (at, at),
+        )
+        return iter(rows)
+
+    def due_ids(self, now: datetime) -> list[str]:
+        """The questions whose card is due at ``now`` (through the due index, no card built)."""
+        rows = self.db.execute("SELECT question_id FROM cards INDEXED BY cards_by_due WHERE due <= ?", (iso_utc(now),))
+        return [row[0] for row in rows]
+
+    def next_due_after(self, now: datetime, question_ids: Collection[str]) -> datetime | None:
+        """When the earliest card of ``question_ids`` not due at ``now`` falls due (None when none waits)."""
+        rows = self.db.execute(
+            "SELECT question_id, due FROM cards INDEXED BY cards_by_due WHERE due > ? ORDER BY due", (iso_utc(now),)
+        )
+        for qid, due in rows:
+            if qid in question_ids:
+                for when in self._readable("card of", iter([(qid, due)]), lambda row: parse_utc(row[1])):
+                    return when
+        return None
+
     @staticmethod
     def _card_from_row(row: tuple[Any, ...]) -> Card:
         card_id, state, step, stability, difficulty, due, last = row
