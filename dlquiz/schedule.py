@@ -468,17 +468,20 @@ def _queue(
     )
 
 
-# Review cards read beyond the daily limit before the rest are only counted: the store ranks
-# them by whole days since review over stability, what FSRS's retrievability falls with, in
-# SQLite's millisecond time; the spare ones absorb rounding near a day's boundary and ties.
+# Review cards read beyond the daily limit before the rest are only counted. The store ranks
+# them by whole days since review over stability (what FSRS's retrievability falls with),
+# equal ranks by due time then id (FSRS's tie order here); the spare ones absorb rounding.
 SPARE_CANDIDATES = 32
 
 
 def _tied(ratio: float | None, last: float | None) -> bool:
-    """Could a card ranked ``ratio`` be as much at risk as the last one read (ranked ``last``)?"""
+    """Could a card ranked ``ratio``, after the last one read (ranked ``last``), be as much at risk?
+
+    Only when the ranks differ by rounding: equal ranks already come in the queue's tie order.
+    """
     if ratio is None or last is None:
-        return ratio is None and last is None
-    return ratio >= last * (1 - 1e-9)
+        return False
+    return ratio != last and ratio >= last * (1 - 1e-9)
 
 
 def _due_candidates(
@@ -489,8 +492,8 @@ def _due_candidates(
 
     Every due card still in its (re)learning steps is read (none is ever held
     back); of the due Review cards, those ranked within the daily limit plus
-    ``SPARE_CANDIDATES``, and every one tied with the last of them. The rest are
-    only counted, so a start with thousands of cards due builds a few hundred.
+    ``SPARE_CANDIDATES``, and any ranked within rounding of the last of them.
+    The rest are only counted: a start with thousands due builds a few hundred.
     """
     read: list[str] = []
     reviews_read = unread = 0

@@ -662,16 +662,17 @@ class Store:
         """(question id, state, whole days since the last review ÷ stability) of the cards due at ``now``.
 
         Largest ratio first, and first of all the cards without a last review
-        or a stability (ratio None). Read through the due index, without
-        building a card: a drill start with thousands due reads only the few
-        it will ask as cards. Days count in SQLite's millisecond time.
+        or a stability (ratio None); equal ratios by due time, then id. Read
+        through the due index, without building a card: a drill start with
+        thousands due builds only the few it could ask. Days count in SQLite's
+        millisecond time.
         """
         at = iso_utc(now)
         rows = self.db.execute(
             "SELECT question_id, state,"
             " MAX(0, CAST(julianday(?) - julianday(last_review) AS INTEGER)) / stability AS ratio"
             " FROM cards INDEXED BY cards_by_due WHERE due <= ?"
-            " ORDER BY ratio IS NOT NULL, ratio DESC",
+            " ORDER BY ratio IS NOT NULL, ratio DESC, due, question_id",
             (at, at),
         )
         return iter(rows)

@@ -346,5 +346,5 @@ def test_a_start_that_reads_only_candidate_cards_queues_as_if_it_read_them_all(t
             )
         reviews_due = sum(c.due <= now and c.state == State.Review for c in store.cards().values())
         built = len(queue_for(store, qs, now).retrievability)
-        if limit + SPARE_CANDIDATES < 60:  # the 60 tied cards rank first and straddle the cut: all are read
-            assert 60 <= built < reviews_due
+        if limit + SPARE_CANDIDATES < reviews_due:  # the 60 tied cards rank first and straddle the cut
+            assert built < reviews_due
