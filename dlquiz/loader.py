@@ -84,10 +84,11 @@ class Bank:
         return dict(Counter(q.type for q in self.infos))
 
 
-def display_path(path: Path) -> str:
-    """A path as an author would type it: relative to the working folder when inside it."""
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """A path as an author would type it: relative to the working folder (``cwd``, resolved) when inside it."""
     try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+        cwd = Path.cwd().resolve() if cwd is None else cwd
+        return os.path.relpath(path, cwd) if path.resolve().is_relative_to(cwd) else str(path)
     except (OSError, ValueError):
         return str(path)
 
@@ -111,9 +112,13 @@ def load_paths(paths: Sequence[Path]) -> Bank:
     files, errors = find_bank_files(paths)
     bank = Bank(errors=errors)
     first_seen: dict[str, QuestionInfo] = {}
+    try:
+        cwd: Path | None = Path.cwd().resolve()  # once, not per file
+    except OSError:
+        cwd = None
     with gc_paused():
         for path in files:
-            display = display_path(path)
+            display = display_path(path, cwd)
             bank.files.append(display)
             loaded = load_file(path, display, partial(parse_file, path, display))
             bank.errors.extend(loaded.errors)

@@ -190,6 +190,8 @@ def seed_option(what: str) -> Any:
 
 def check_filter(what: str, values: Iterable[str] | None, known: Iterable[str]) -> None:
     """End the command (exit 2) on a filter value no loaded question has, naming the closest known ones."""
+    if not values:  # nothing to check: the known names of a large bank are not even gathered
+        return
     import difflib
 
     names = sorted(set(known))
