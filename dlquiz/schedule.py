@@ -492,23 +492,32 @@ def _due_candidates(
 
     Every due card still in its (re)learning steps is read (none is ever held
     back); of the due Review cards, those ranked within the daily limit plus
-    ``SPARE_CANDIDATES``, and any ranked within rounding of the last of them.
-    The rest are only counted: a start with thousands due builds a few hundred.
+    ``SPARE_CANDIDATES``, and any ranked within rounding of the last of them,
+    read a page at a time. The rest are only counted: a start with thousands
+    due builds a few hundred cards.
     """
-    read: list[str] = []
-    reviews_read = unread = 0
+    read = [qid for qid, _ in store.due_by_elapsed(now, review=False) if qid in wanted]
+    need = reviews_left + SPARE_CANDIDATES
+    reviews_read = offset = 0
+    page = need + 64  # a filter may skip some rows of a page
     last: float | None = None
-    for qid, state, ratio in store.due_by_elapsed(now):
-        if qid not in wanted:
-            continue
-        if state == State.Review:
-            if reviews_read >= reviews_left + SPARE_CANDIDATES and not _tied(ratio, last):
-                unread += 1
+    while True:
+        rows = store.due_by_elapsed(now, review=True, limit=page, offset=offset)
+        for qid, ratio in rows:
+            if qid not in wanted:
                 continue
+            if reviews_read >= need and not _tied(ratio, last):
+                rows = []  # enough: stop paging
+                break
             reviews_read += 1
             last = ratio
-        read.append(qid)
-    return store.cards(read), unread
+            read.append(qid)
+        if len(rows) < page:
+            break
+        offset += page
+        page *= 2
+    due_reviews = sum(qid in wanted for qid in store.due_ids(now, review=True))
+    return store.cards(read), due_reviews - reviews_read
 
 
 def build_cram_queue(

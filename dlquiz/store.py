@@ -658,29 +658,37 @@ class Store:
         """The questions that have a card (reviewed at least once outside cram)."""
         return {row[0] for row in self.db.execute("SELECT question_id FROM cards")}
 
-    def due_by_elapsed(self, now: datetime) -> Iterator[tuple[str, int, float | None]]:
-        """(question id, state, whole days since the last review ÷ stability) of the cards due at ``now``.
+    def due_by_elapsed(
+        self, now: datetime, *, review: bool, limit: int = -1, offset: int = 0
+    ) -> list[tuple[str, float | None]]:
+        """(question id, whole days since the last review ÷ stability) of the cards due at ``now``:
+        those in the Review state (``review``) or those in (re)learning steps.
 
         Largest ratio first, and first of all the cards without a last review
-        or a stability (ratio None); equal ratios by due time, then id. Read
-        through the due index, without building a card: a drill start with
-        thousands due builds only the few it could ask. Days count in SQLite's
-        millisecond time.
+        or a stability (ratio None); equal ratios by due time, then id. Rows
+        ``offset`` to ``offset + limit`` (-1: all) of that order, and no card
+        built: a drill start with thousands due reads the few it could ask.
+        Days count in SQLite's millisecond time.
         """
         at = iso_utc(now)
         rows = self.db.execute(
-            "SELECT question_id, state,"
+            "SELECT question_id,"
             " MAX(0, CAST(julianday(?) - julianday(last_review) AS INTEGER)) / stability AS ratio"
-            " FROM cards INDEXED BY cards_by_due WHERE due <= ?"
-            " ORDER BY ratio IS NOT NULL, ratio DESC, due, question_id",
-            (at, at),
+            f" FROM cards INDEXED BY cards_by_due WHERE due <= ? AND state {'=' if review else '!='} ?"
+            " ORDER BY ratio IS NOT NULL, ratio DESC, due, question_id LIMIT ? OFFSET ?",
+            (at, at, int(State.Review), limit, offset),
         )
-        return iter(rows)
+        return rows.fetchall()
 
-    def due_ids(self, now: datetime) -> list[str]:
-        """The questions whose card is due at ``now`` (through the due index, no card built)."""
-        rows = self.db.execute("SELECT question_id FROM cards INDEXED BY cards_by_due WHERE due <= ?", (iso_utc(now),))
-        return [row[0] for row in rows]
+    def due_ids(self, now: datetime, *, review: bool | None = None) -> list[str]:
+        """The questions whose card is due at ``now`` (only Review cards, or only the others, when
+        ``review`` says), read through the due index without building a card."""
+        sql = "SELECT question_id FROM cards INDEXED BY cards_by_due WHERE due <= ?"
+        args: tuple[Any, ...] = (iso_utc(now),)
+        if review is not None:
+            sql += f" AND state {'=' if review else '!='} ?"
+            args += (int(State.Review),)
+        return [row[0] for row in self.db.execute(sql, args)]
 
     def next_due_after(self, now: datetime, question_ids: Collection[str]) -> datetime | None:
         """When the earliest card of ``question_ids`` not due at ``now`` falls due (None when none waits)."""

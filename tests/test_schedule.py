@@ -323,13 +323,16 @@ def _reference_queue(store: Store, qs: list[Q], now: datetime) -> tuple:
 
 @pytest.mark.parametrize("limit", [0, 3, 200])
 def test_a_start_that_reads_only_candidate_cards_queues_as_if_it_read_them_all(tmp_path, limit):
-    qs = bank({"cnn": 90, "rnn": 40, "mlp": 10})
+    qs = bank({"cnn": 90, "rnn": 40, "mlp": 10, "gan": 200})
     with Store.open(tmp_path / "p.db") as store:
         store.set_setting("reviews_per_day", limit)
         # 60 identical histories (tied retrievability: due time and id decide), 30 varied ones,
-        # a few in their learning steps, and some not due yet; the rest never seen.
+        # a few in their learning steps, and some not due yet; the rest never seen. The 200 gan
+        # cards rank between cnn and rnn: a selection of rnn alone is read past a page of others.
         for i in range(60):
             record(store, f"cnn-{i}", Rating.Easy, T0)
+        for i in range(200):
+            record(store, f"gan-{i}", Rating.Easy, T0 + timedelta(days=2, minutes=i))
         for i in range(30):
             when = T0 + timedelta(days=i % 7, hours=i)
             record(store, f"rnn-{i}", (Rating.Hard, Rating.Good, Rating.Easy)[i % 3], when)
@@ -346,5 +349,5 @@ def test_a_start_that_reads_only_candidate_cards_queues_as_if_it_read_them_all(t
             )
         reviews_due = sum(c.due <= now and c.state == State.Review for c in store.cards().values())
         built = len(queue_for(store, qs, now).retrievability)
-        if limit + SPARE_CANDIDATES < reviews_due:  # the 60 tied cards rank first and straddle the cut
+        if limit + SPARE_CANDIDATES < reviews_due:  # only candidates are built
             assert built < reviews_due
