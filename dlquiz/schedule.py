@@ -485,7 +485,7 @@ def _tied(ratio: float | None, last: float | None) -> bool:
 
 
 def _due_candidates(
-    store: Store, wanted: Collection[str], now: datetime, reviews_left: int
+    store: Store, wanted: Collection[str], carded: set[str], now: datetime, reviews_left: int
 ) -> tuple[dict[str, Card], int]:
     """The cards of ``wanted`` that ``build_queue`` could put in today's queue, and how many due
     Review cards were left unread.
@@ -516,7 +516,10 @@ def _due_candidates(
             break
         offset += page
         page *= 2
-    due_reviews = sum(qid in wanted for qid in store.due_ids(now, review=True))
+    if carded.issubset(wanted):  # no filter left a card out: the index counts them
+        due_reviews = store.count_due(now, review=True)
+    else:
+        due_reviews = sum(qid in wanted for qid in store.due_ids(now, review=True))
     return store.cards(read), due_reviews - reviews_read
 
 
@@ -569,11 +572,12 @@ def queue_for(
     picked = available(store, questions, now)
     wanted = {q.id for q in picked}
     reviews_today = store.count_reviews_since(day, mode="drill", seen_before=day)
-    due_cards, unread = _due_candidates(store, wanted, now, max(0, limits.reviews_per_day - reviews_today))
+    carded = store.card_ids()
+    due_cards, unread = _due_candidates(store, wanted, carded, now, max(0, limits.reviews_per_day - reviews_today))
     return _queue(
         picked,
         due_cards,
-        store.card_ids(),
+        carded,
         store.next_due_after(now, wanted),
         now,
         scheduler_for(store),

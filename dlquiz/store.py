@@ -683,12 +683,22 @@ class Store:
     def due_ids(self, now: datetime, *, review: bool | None = None) -> list[str]:
         """The questions whose card is due at ``now`` (only Review cards, or only the others, when
         ``review`` says), read through the due index without building a card."""
-        sql = "SELECT question_id FROM cards INDEXED BY cards_by_due WHERE due <= ?"
+        sql, args = self._due_where(now, review)
+        return [row[0] for row in self.db.execute("SELECT question_id" + sql, args)]
+
+    def count_due(self, now: datetime, *, review: bool | None = None) -> int:
+        """How many cards are due at ``now`` (of them, Review cards or the others when ``review`` says)."""
+        sql, args = self._due_where(now, review)
+        return int(self.db.execute("SELECT COUNT(*)" + sql, args).fetchone()[0])
+
+    @staticmethod
+    def _due_where(now: datetime, review: bool | None) -> tuple[str, tuple[Any, ...]]:
+        sql = " FROM cards INDEXED BY cards_by_due WHERE due <= ?"
         args: tuple[Any, ...] = (iso_utc(now),)
         if review is not None:
             sql += f" AND state {'=' if review else '!='} ?"
             args += (int(State.Review),)
-        return [row[0] for row in self.db.execute(sql, args)]
+        return sql, args
 
     def next_due_after(self, now: datetime, question_ids: Collection[str]) -> datetime | None:
         """When the earliest card of ``question_ids`` not due at ``now`` falls due (None when none waits)."""
