@@ -84,13 +84,12 @@ class Bank:
         return dict(Counter(q.type for q in self.infos))
 
 
-def display_path(path: Path, cwd: Path | None = None) -> str:
-    """A path as an author would type it: relative to the working folder (``cwd``, resolved) when inside it."""
-    try:
-        cwd = Path.cwd().resolve() if cwd is None else cwd
-        return os.path.relpath(path, cwd) if path.resolve().is_relative_to(cwd) else str(path)
-    except (OSError, ValueError):
-        return str(path)
+def display_path(resolved: Path, cwd: Path | None) -> str:
+    """A resolved path as an author would type it: relative to the resolved working folder ``cwd``
+    when inside it (None: the working folder is gone)."""
+    if cwd is not None and resolved.is_relative_to(cwd):
+        return os.path.relpath(resolved, cwd)
+    return str(resolved)
 
 
 def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[BankError]]:
@@ -113,7 +112,7 @@ def load_paths(paths: Sequence[Path]) -> Bank:
     bank = Bank(errors=errors)
     first_seen: dict[str, QuestionInfo] = {}
     try:
-        cwd: Path | None = Path.cwd().resolve()  # once, not per file
+        cwd: Path | None = Path.cwd().resolve()  # once, not per file (the files are resolved already)
     except OSError:
         cwd = None
     with gc_paused():
