@@ -54,7 +54,7 @@ def make_banks(out: Path, questions: int, files: int) -> None:
 def bundled_ids() -> list[str]:
     from dlquiz.loader import load_banks
 
-    return [q.id for q in load_banks().questions]
+    return list(load_banks().by_id)
 
 
 def make_history(db_path: Path, reviews: int, questions: int, seed: int = 0, ids: list[str] | None = None) -> None:

@@ -40,6 +40,10 @@ PY = sys.executable
 DLQUIZ = [PY, "-m", "dlquiz"]
 QUESTION_MARK = b"question 1 of"  # the first question's panel title in a drill
 TIMEOUT = 300.0
+# An installed dlquiz runs from compiled bytecode, as do the floors' typer and pydantic from
+# site-packages. A shell with PYTHONDONTWRITEBYTECODE set would make every timed run compile
+# dlquiz's modules from source (tens of milliseconds), so the runs here may write bytecode.
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass
@@ -249,10 +253,10 @@ def prepare(work: Path, big_src: Path | None, scale: bool) -> tuple[dict[str, Pa
         subprocess.run(make + ["history", str(homes["h1m"] / "progress.db")], check=True)
     homes["warm10k"] = work / "home-warm10k"
     homes["warm10k"].mkdir()
-    env = dict(os.environ, DLQUIZ_HOME=str(homes["warm10k"]))
+    env = dict(ENV, DLQUIZ_HOME=str(homes["warm10k"]))
     subprocess.run(DLQUIZ + ["list", "--bank", str(big["b10k"])], env=env, check=True, stdout=subprocess.DEVNULL)
     big["export"] = work / "export-1m.json"
-    env = dict(os.environ, DLQUIZ_HOME=str(homes["h1m"]))
+    env = dict(ENV, DLQUIZ_HOME=str(homes["h1m"]))
     subprocess.run(DLQUIZ + ["export", "-o", str(big["export"])], env=env, check=True)
     return homes, big
 
@@ -260,7 +264,7 @@ def prepare(work: Path, big_src: Path | None, scale: bool) -> tuple[dict[str, Pa
 def measure(
     figures: list[Figure], floors: dict[str, list[float]], homes: dict[str, Path], runs: int, work: Path
 ) -> None:
-    base_env = dict(os.environ, NO_COLOR="1", COLUMNS="80", TERM="xterm")
+    base_env = dict(ENV, NO_COLOR="1", COLUMNS="80", TERM="xterm")
     jobs: list[tuple[str, object]] = [("floor", name) for name in FLOORS] + [("figure", f) for f in figures]
     for round_ in range(runs):
         random.shuffle(jobs)

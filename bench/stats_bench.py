@@ -36,7 +36,7 @@ from dlquiz.store import Store, iso_utc
 def build(db: Path, reviews: int, questions: int, now: datetime, seed: int = 1) -> list[str]:
     """Write the database; return every question id in it."""
     rng = random.Random(seed)
-    bundled = [q.id for q in load_banks().questions]
+    bundled = list(load_banks().by_id)
     ids = bundled + [f"bench-q{i}" for i in range(max(0, questions - len(bundled)))]
     span = timedelta(days=3 * 365).total_seconds()
     start = now - timedelta(days=3 * 365)

@@ -1,13 +1,20 @@
 """A per-file cache of parsed bank files in the data folder, so unchanged banks are not re-parsed.
 
 Each bank file has one entry, ``<data folder>/cache/banks/<hash of its path>.pickle``,
-holding the file's questions and errors together with the key they were built
-under: the file's resolved path, size, modification and change times, dlquiz's
-version and a stamp of dlquiz's own source files (so an edited checkout never
-reads objects built by older code). Any mismatch, and any entry that cannot be
-read or unpickled, means the file is parsed again and the entry rewritten.
-Entries are written to a temporary file and renamed over the old one, so two
-dlquiz processes writing at once each leave a whole entry.
+built under a key: the file's resolved path, size, modification and change
+times, dlquiz's version and a stamp of dlquiz's own source files (so an edited
+checkout never reads objects built by older code). Any mismatch, and any entry
+that cannot be read or unpickled, means the file is parsed again and the entry
+rewritten. Entries are written to a temporary file and renamed over the old
+one, so two dlquiz processes writing at once each leave a whole entry.
+
+An entry is a small header (the key, the file's errors and one light
+:class:`~dlquiz.question.QuestionInfo` row per question) followed by each
+question pickled on its own. Starting a drill on a large bank reads the rows
+and unpickles only the questions it asks: unpickling every question of 10,000
+costs more than the rest of the start-up. A question whose bytes turn out
+damaged (checked by CRC when it is first asked for) makes the whole file a
+cache miss at that moment: it is parsed again and its entry rewritten.
 
 Unpickling is restricted to dlquiz's own question, expression and error
 classes plus builtin containers: a planted cache file cannot run code.
@@ -21,17 +28,20 @@ import io
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dlquiz import __version__, paths
 from dlquiz.errors import BankError, DlquizError
-from dlquiz.question import Question
+from dlquiz.question import Question, QuestionInfo
 
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes
 MAGIC = "dlquiz-bank-cache"
 
 Built = tuple[list[Question], list[BankError]]
@@ -52,6 +62,9 @@ _ALLOWED = {
     "dlquiz.errors": {"BankError"},
     "builtins": {"tuple", "list", "dict", "set", "frozenset"},
 }
+_FIELDS = len(QuestionInfo._fields)
+_PATH = QuestionInfo._fields.index("path")
+_new_info = tuple.__new__  # QuestionInfo from a row without the per-field checks of its __new__
 
 
 class _Unpickler(pickle.Unpickler):
@@ -115,51 +128,197 @@ def _entry(directory: Path, path: Path) -> Path:
     return directory / f"{name}.pickle"
 
 
-def load_file(path: Path, display: str, build: Callable[[], Built]) -> Built:
+@dataclass
+class Loaded:
+    """One bank file's questions: light records, the full question at each position, and the errors.
+
+    ``question(i)`` is the full question of ``infos[i]``; from a cache entry it
+    is unpickled on the first call and kept.
+    """
+
+    infos: list[QuestionInfo]
+    question: Callable[[int], Question]
+    errors: list[BankError]
+
+
+def load_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded:
     """The questions and errors of one bank file: from its cache entry when current, else ``build()``."""
     directory = cache_dir()
     try:
         stat = path.stat()
     except OSError:
-        return build()
+        return _built(build())
     if directory is None:
-        return build()
+        return _built(build())
     key = _key(path, stat)
     entry = _entry(directory, path)
-    cached = _read(entry, key)
+
+    def rebuild() -> Built:
+        built = build()
+        _write(entry, key, built, display)
+        return built
+
+    cached = _read(entry, key, display, rebuild)
     if cached is not None:
-        questions, errors, built_display = cached
-        if built_display != display:
-            _relocate(questions, errors, built_display, display)
-        return questions, errors
-    questions, errors = build()
-    _write(entry, (MAGIC, key, (questions, errors, display)))
-    return questions, errors
+        return cached
+    return _built(rebuild())
 
 
-def _read(entry: Path, key: tuple[Any, ...]) -> tuple[list[Question], list[BankError], str] | None:
+def _built(built: Built) -> Loaded:
+    questions, errors = built
+    return Loaded([QuestionInfo.of(q) for q in questions], questions.__getitem__, errors)
+
+
+# An entry: PREFIX (the header's length and CRC), the header (a pickle of MAGIC, the key, the
+# display path, one column per QuestionInfo field but the path, the end offset and CRC of each
+# question's pickle, the errors), then the questions' pickles one after another. Loading reads
+# the prefix and header only; a file's question pickles are read when one of them is first needed.
+PREFIX = 12
+
+
+def _read(entry: Path, key: tuple[Any, ...], display: str, rebuild: Callable[[], Built]) -> Loaded | None:
     try:
-        data = entry.read_bytes()
+        with open(entry, "rb") as handle:
+            head = _read_head(handle)
     except OSError:
+        return None
+    if head is None:
         return None
     try:
         with gc_paused():
-            magic, found_key, payload = _Unpickler(io.BytesIO(data)).load()
+            magic, found_key, header = _Unpickler(io.BytesIO(head[PREFIX:])).load()
         if magic != MAGIC or found_key != key:
             return None
-        questions, errors, display = payload
+        built_display, columns, ends, crcs, errors = header
+        if not (
+            isinstance(built_display, str)
+            and isinstance(columns, tuple)
+            and len(columns) == _FIELDS - 1
+            and all(isinstance(c, list) and len(c) == len(columns[0]) for c in columns)
+            and isinstance(ends, bytes)
+            and isinstance(crcs, bytes)
+            and len(ends) == 2 * len(crcs) == 8 * len(columns[0])
+            and isinstance(errors, list)
+            and all(isinstance(e, BankError) for e in errors)
+        ):
+            return None
     except Exception:  # noqa: BLE001 - a corrupt or foreign entry is only a cache miss
         return None
-    if not (isinstance(questions, list) and all(isinstance(q, Question) for q in questions)):
-        return None
-    if not (isinstance(errors, list) and all(isinstance(e, BankError) for e in errors) and isinstance(display, str)):
-        return None
-    return questions, errors, display
+    if built_display != display:
+        _relocate_errors(errors, built_display, display)
+    fields = [*columns[:_PATH], repeat(display), *columns[_PATH:]]  # not strict: the columns' lengths are checked
+    with gc_paused():
+        infos: list[QuestionInfo] = list(map(_new_info, repeat(QuestionInfo), zip(*fields, strict=False)))
+    blobs = _Blobs(entry, head, ends, crcs, columns[0], (built_display, display), rebuild)
+    return Loaded(infos, blobs.question, errors)
 
 
-def _write(entry: Path, content: tuple[Any, ...]) -> None:
+def _read_head(handle: BinaryIO) -> bytes | None:
+    """The prefix and header of an open entry, or None when they are cut short or fail their CRC."""
+    prefix = handle.read(PREFIX)
+    size = int.from_bytes(prefix[:8], "little")
+    if size > os.fstat(handle.fileno()).st_size:  # junk in the prefix must not ask for gigabytes
+        return None
+    header = handle.read(size)
+    if len(prefix) != PREFIX or len(header) != size or zlib.crc32(header) != int.from_bytes(prefix[8:], "little"):
+        return None
+    return prefix + header
+
+
+class _Blobs:
+    """The full questions of a cached file, each unpickled when first asked for.
+
+    The file's question pickles are read on the first call, from an entry whose
+    prefix and header must still be the ones its records came from (another
+    dlquiz may have rewritten it meanwhile). A pickle that fails its CRC or does
+    not unpickle to the question its record names means the entry is damaged:
+    the file is parsed again (``rebuild``, which also rewrites the entry) and
+    the parsed questions used instead.
+    """
+
+    def __init__(
+        self,
+        entry: Path,
+        head: bytes,
+        ends: bytes,
+        crcs: bytes,
+        ids: list[str],
+        displays: tuple[str, str],
+        rebuild: Callable[[], Built],
+    ) -> None:
+        self._entry = entry
+        self._head = head
+        self._ends = memoryview(ends).cast("Q")
+        self._crcs = memoryview(crcs).cast("I")
+        self._ids = ids
+        self._displays = displays
+        self._rebuild = rebuild
+        self._data: bytes | None = None
+        self._done: list[Question | None] = [None] * len(ids)
+
+    def question(self, i: int) -> Question:
+        done = self._done[i]
+        if done is None:
+            done = self._unpickle(i)
+            if done is None:
+                done = self._reparsed(i)
+            self._done[i] = done
+        return done
+
+    def _blobs(self) -> bytes | None:
+        if self._data is None:
+            try:
+                with open(self._entry, "rb") as handle:
+                    if _read_head(handle) != self._head:
+                        return None
+                    self._data = handle.read()
+            except OSError:
+                return None
+        return self._data
+
+    def _unpickle(self, i: int) -> Question | None:
+        data = self._blobs()
+        if data is None or len(data) != (self._ends[-1] if self._ends else 0):
+            return None
+        blob = memoryview(data)[self._ends[i - 1] if i else 0 : self._ends[i]]
+        if zlib.crc32(blob) != self._crcs[i]:
+            return None
+        try:
+            question = _Unpickler(io.BytesIO(blob)).load()
+        except Exception:  # noqa: BLE001 - a damaged pickle is only a cache miss
+            return None
+        if not isinstance(question, Question) or question.id != self._ids[i]:
+            return None
+        display = self._displays[1]
+        if question.path != display:
+            object.__setattr__(question, "path", display)  # frozen, but these objects are ours alone
+        return question
+
+    def _reparsed(self, i: int) -> Question:
+        questions, _ = self._rebuild()
+        if [q.id for q in questions] != self._ids:
+            raise DlquizError(
+                f"{self._displays[1]}: the bank file changed while dlquiz was reading it; run the command again"
+            )
+        self._done = list(questions)
+        return questions[i]
+
+
+def _write(entry: Path, key: tuple[Any, ...], built: Built, display: str) -> None:
+    from array import array
+
+    questions, errors = built
     try:
-        data = pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)
+        blobs = [pickle.dumps(q, protocol=pickle.HIGHEST_PROTOCOL) for q in questions]
+        ends = array("Q", accumulate(len(b) for b in blobs))
+        crcs = array("I", (zlib.crc32(b) for b in blobs))
+        # Equal topics, types and tags made one object each: the pickle then holds each once.
+        same: dict[Any, Any] = {}
+        rows = [[same.setdefault((type(v), v), v) for v in QuestionInfo.of(q)] for q in questions]
+        columns = tuple([row[n] for row in rows] for n in range(_FIELDS) if n != _PATH)
+        header = pickle.dumps(
+            (MAGIC, key, (display, columns, ends.tobytes(), crcs.tobytes(), errors)), protocol=pickle.HIGHEST_PROTOCOL
+        )
     except Exception:  # noqa: BLE001 - something unpicklable: go without a cache entry
         return
     try:
@@ -169,7 +328,10 @@ def _write(entry: Path, content: tuple[Any, ...]) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(len(header).to_bytes(8, "little") + zlib.crc32(header).to_bytes(4, "little"))
+            handle.write(header)
+            for blob in blobs:
+                handle.write(blob)
         os.replace(tmp, entry)
     except OSError:
         try:
@@ -178,10 +340,8 @@ def _write(entry: Path, content: tuple[Any, ...]) -> None:
             pass
 
 
-def _relocate(questions: list[Question], errors: list[BankError], old: str, display: str) -> None:
-    """Give cached questions and errors the file's path as shown from the current working folder."""
-    for question in questions:
-        object.__setattr__(question, "path", display)  # frozen, but these objects are ours alone
+def _relocate_errors(errors: list[BankError], old: str, display: str) -> None:
+    """Give cached errors the file's path as shown from the current working folder."""
     for error in errors:
         if error.path == old:
             error.path = display

@@ -6,11 +6,14 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fsrs import Card, State
 
 from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, Question, RecallQuestion
+
+if TYPE_CHECKING:
+    from dlquiz.schedule import QuestionLike
 
 __all__ = ["QuestionRow", "matches", "orphans", "question_rows", "question_state", "search_text", "tag_counts"]
 
@@ -54,7 +57,7 @@ def question_state(qid: str, card: Card | None, aside: Mapping[str, datetime | N
 
 
 def question_rows(
-    questions: Iterable[Question], cards: Mapping[str, Card], aside: Mapping[str, datetime | None]
+    questions: Iterable[QuestionLike], cards: Mapping[str, Card], aside: Mapping[str, datetime | None]
 ) -> list[QuestionRow]:
     """The rows for ``questions``, by id; ``aside`` from :func:`dlquiz.schedule.set_aside`."""
     rows = []
@@ -84,7 +87,7 @@ def matches(question: Question, words: Sequence[str]) -> bool:
     return all(word.lower() in text for word in words)
 
 
-def tag_counts(questions: Iterable[Question]) -> dict[str, int]:
+def tag_counts(questions: Iterable[QuestionLike]) -> dict[str, int]:
     """Each tag with its number of questions, most used first (ties by name)."""
     counts = Counter(tag for q in questions for tag in q.tags)
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

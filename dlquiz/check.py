@@ -56,9 +56,10 @@ def check_bank(
     unsandboxed: bool = False,
     timeout: float | None = None,
 ) -> Report:
-    report = Report(questions=len(bank.questions), by_type=bank.by_type())
+    questions = bank.all_questions()
+    report = Report(questions=len(questions), by_type=bank.by_type())
     report.errors.extend(str(e) for e in bank.errors)
-    for question in bank.questions:
+    for question in questions:
         if isinstance(question, NumericQuestion):
             report.errors.extend(check_numeric(question, samples))
             report.warnings.extend(
@@ -72,7 +73,7 @@ def check_bank(
             report.warnings.append(_where(question, "no explanation: learners see only the answer"))
     if run_code:
         report.errors.extend(
-            check_code([q for q in bank.questions if isinstance(q, CodeQuestion)], timeout, unsandboxed=unsandboxed)
+            check_code([q for q in questions if isinstance(q, CodeQuestion)], timeout, unsandboxed=unsandboxed)
         )
     return report
 

@@ -5,7 +5,7 @@ The terminal front end is :mod:`dlquiz.ui.drill`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
@@ -16,8 +16,8 @@ from dlquiz.figures import is_right
 from dlquiz.manage import suspend
 from dlquiz.modes import Mode
 from dlquiz.question import Question
-from dlquiz.schedule import Queue, cram_queue_for, queue_for, rating_for
-from dlquiz.session import Answer, Clock, Session
+from dlquiz.schedule import QuestionLike, Queue, cram_queue_for, queue_for, rating_for
+from dlquiz.session import Answer, Clock, Session, full_questions
 from dlquiz.store import Store
 from dlquiz.variants import Variant
 
@@ -53,9 +53,10 @@ class Summary:
 class DrillSession:
     """A drill: due questions then new ones, each answer rated for FSRS (or, in cram, logged only)."""
 
-    def __init__(self, core: Session, queue: Queue) -> None:
+    def __init__(self, core: Session, queue: Queue, selected: frozenset[str]) -> None:
         self.core = core
         self.queue = queue
+        self.selected = selected  # the ids the filters picked: what the summary's due counts are about
         self.due_ids = set(queue.due)
         self.learning: dict[str, datetime] = {}  # answered this session, still in a learning step: when due
 
@@ -63,7 +64,7 @@ class DrillSession:
     def start(
         cls,
         store: Store,
-        questions: Sequence[Question],
+        questions: Sequence[QuestionLike],
         clock: Clock,
         seed: int,
         *,
@@ -71,9 +72,12 @@ class DrillSession:
         limit: int | None = None,
         new: int | None = None,
         tz: tzinfo = timezone.utc,
+        full: Mapping[str, Question] | None = None,
     ) -> DrillSession:
         """Queue the questions for this session; ``new`` overrides today's new-question limit.
 
+        ``questions`` are full questions, or light records (``QuestionInfo``)
+        with ``full`` to look each one up when it is asked: only those are loaded.
         ``tz`` is the learner's zone: the daily limits count from its midnight.
         """
         now = clock()
@@ -82,8 +86,9 @@ class DrillSession:
         else:
             queue = queue_for(store, questions, now, seed=seed, tz=tz, new_per_day=new)
         order = queue.ids[:limit] if limit is not None else queue.ids
-        core = Session(store, {q.id: q for q in questions}, order, clock, seed, "cram" if cram else "drill")
-        return cls(core, queue)
+        lookup = full_questions(questions, full)
+        core = Session(store, lookup, order, clock, seed, "cram" if cram else "drill")
+        return cls(core, queue, frozenset(q.id for q in questions))
 
     # progress --------------------------------------------------------------
 
@@ -191,15 +196,13 @@ class DrillSession:
             tally.answered += 1
             tally.right += is_right(answer.review.correct, answer.review.rating)
         now = self.core.clock()
-        cards = self.core.store.cards()
-        mine = [c.due for qid, c in cards.items() if qid in self.core.questions]
-        waiting = [due for due in mine if due > now]
+        store = self.core.store
         right = sum(t.right for t in by_topic.values())
         return Summary(
             len(self.core.answers),
             right,
             by_topic,
-            min(waiting) if waiting else None,
+            store.next_due_after(now, self.selected),
             self.core.left,
-            due_now=sum(due <= now for due in mine),
+            due_now=sum(qid in self.selected for qid in store.due_ids(now)),
         )

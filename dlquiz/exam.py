@@ -21,8 +21,8 @@ from typing import Literal
 
 from dlquiz.grading import Result
 from dlquiz.question import Question
-from dlquiz.schedule import exam_rating
-from dlquiz.session import Answer, Clock, Session
+from dlquiz.schedule import QuestionLike, exam_rating
+from dlquiz.session import Answer, Clock, Session, full_questions
 from dlquiz.store import Exam, Review, Store
 from dlquiz.variants import Variant
 
@@ -59,7 +59,7 @@ class TimeUp(Exception):
     """The exam's deadline has passed: no more answers are taken."""
 
 
-def draw_exam_set(questions: Sequence[Question], count: int, seed: int) -> list[str]:
+def draw_exam_set(questions: Sequence[QuestionLike], count: int, seed: int) -> list[str]:
     """Up to ``count`` question ids, round-robin over topics, mixing types within each topic.
 
     Topic order and the order within a topic come from ``seed``. Each topic
@@ -67,7 +67,7 @@ def draw_exam_set(questions: Sequence[Question], count: int, seed: int) -> list[
     the topics' shares differ by at most one and the types spread out.
     """
     rng = random.Random(seed)
-    lanes: dict[str, list[Question]] = {}
+    lanes: dict[str, list[QuestionLike]] = {}
     for q in sorted(questions, key=lambda q: q.id):
         lanes.setdefault(q.topic, []).append(q)
     topics = sorted(lanes)
@@ -88,7 +88,7 @@ def draw_exam_set(questions: Sequence[Question], count: int, seed: int) -> list[
     return picked
 
 
-def default_time_limit(questions: Iterable[Question]) -> int:
+def default_time_limit(questions: Iterable[QuestionLike]) -> int:
     """Seconds allowed for these questions at the default time per type."""
     return sum(SECONDS_PER_TYPE.get(q.type, 120) for q in questions)
 
@@ -102,7 +102,7 @@ class ExamPlan:
 
 
 def plan_exam(
-    questions: Sequence[Question],
+    questions: Sequence[QuestionLike],
     seed: int,
     *,
     count: int = DEFAULT_COUNT,
@@ -212,12 +212,22 @@ class ExamSession:
         self._report: ExamReport | None = None
 
     @classmethod
-    def start(cls, store: Store, questions: Sequence[Question], clock: Clock, seed: int, plan: ExamPlan) -> ExamSession:
+    def start(
+        cls,
+        store: Store,
+        questions: Sequence[QuestionLike],
+        clock: Clock,
+        seed: int,
+        plan: ExamPlan,
+        *,
+        full: Mapping[str, Question] | None = None,
+    ) -> ExamSession:
         """Draw the variants of the planned set, then record the exam's start (the clock starts here).
 
+        ``questions`` are full questions, or light records with ``full`` to look them up.
         A variant that cannot be drawn raises before anything is stored.
         """
-        core = Session(store, {q.id: q for q in questions}, plan.question_ids, clock, seed, mode="exam")
+        core = Session(store, full_questions(questions, full), plan.question_ids, clock, seed, mode="exam")
         variants = core.draw_ahead()
         exam = store.start_exam(clock(), plan.question_ids, plan.time_limit_s)
         core.exam_id = exam.id

@@ -8,47 +8,88 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import count, repeat
 from pathlib import Path
 
 from dlquiz.bankcache import gc_paused, load_file
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.paths import bundled_banks_dir
-from dlquiz.question import Question
+from dlquiz.question import Question, QuestionInfo
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
 
+class Questions(Mapping[str, Question]):
+    """The full questions of a bank by id, each loaded (from its file's cache entry) when first looked up.
+
+    Membership and iteration read only the ids: nothing is loaded until a
+    question itself is asked for.
+    """
+
+    def __init__(self) -> None:
+        self._at: dict[str, tuple[Callable[[int], Question], int]] = {}
+
+    def add(self, ids: Iterable[str], question: Callable[[int], Question], positions: Iterable[int]) -> None:
+        """``question(p)`` is the full question of each id, at the matching position ``p``."""
+        self._at.update(zip(ids, zip(repeat(question), positions, strict=False), strict=False))
+
+    def __getitem__(self, qid: str) -> Question:
+        question, position = self._at[qid]
+        return question(position)
+
+    def __contains__(self, qid: object) -> bool:
+        return qid in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+
 @dataclass
 class Bank:
-    questions: list[Question] = field(default_factory=list)
+    """Loaded banks: a light record per question (``infos``), the full questions by id, and the errors.
+
+    Listing, filtering and queueing read ``infos``; a session, ``show`` or
+    ``check`` loads full questions through ``by_id``, ``get`` or
+    ``all_questions``.
+    """
+
+    infos: list[QuestionInfo] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     errors: list[BankError] = field(default_factory=list)
-
-    @property
-    def by_id(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
+    by_id: Questions = field(default_factory=Questions)
 
     def get(self, qid: str) -> Question:
-        found = self.by_id.get(qid)
-        if found is None:
+        if qid not in self.by_id:
             from dlquiz.bankformat import suggest
 
             raise DlquizError(f"no question with id '{qid}'{suggest(qid, list(self.by_id))}")
-        return found
+        return self.by_id[qid]
+
+    def all_questions(self) -> list[Question]:
+        """Every question in full, in bank order: for commands that read them all (``check``)."""
+        return self.full(self.infos)
+
+    def full(self, infos: Iterable[QuestionInfo]) -> list[Question]:
+        """The full questions of these records (from this bank), in their order."""
+        with gc_paused():  # thousands of objects at once: see gc_paused
+            return [self.by_id[info.id] for info in infos]
 
     def by_type(self) -> dict[str, int]:
-        return dict(Counter(q.type for q in self.questions))
+        return dict(Counter(q.type for q in self.infos))
 
 
-def display_path(path: Path) -> str:
-    """A path as an author would type it: relative to the working folder when inside it."""
-    try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
-    except (OSError, ValueError):
-        return str(path)
+def display_path(resolved: Path, cwd: Path | None) -> str:
+    """A resolved path as an author would type it: relative to the resolved working folder ``cwd``
+    when inside it (None: the working folder is gone)."""
+    if cwd is not None and resolved.is_relative_to(cwd):
+        return os.path.relpath(resolved, cwd)
+    return str(resolved)
 
 
 def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[BankError]]:
@@ -69,22 +110,31 @@ def load_paths(paths: Sequence[Path]) -> Bank:
     """Load the given bank files and folders (and nothing else)."""
     files, errors = find_bank_files(paths)
     bank = Bank(errors=errors)
-    first_seen: dict[str, Question] = {}
+    first_seen: dict[str, QuestionInfo] = {}
+    try:
+        cwd: Path | None = Path.cwd().resolve()  # once, not per file (the files are resolved already)
+    except OSError:
+        cwd = None
     with gc_paused():
         for path in files:
-            display = display_path(path)
+            display = display_path(path, cwd)
             bank.files.append(display)
-            questions, file_errors = load_file(path, display, partial(parse_file, path, display))
-            bank.errors.extend(file_errors)
-            for question in questions:
-                if question.id in first_seen:
-                    other = first_seen[question.id]
-                    bank.errors.append(
-                        BankError(f"duplicate id (first at {other.where})", display, question.line, question.id)
-                    )
+            loaded = load_file(path, display, partial(parse_file, path, display))
+            bank.errors.extend(loaded.errors)
+            ids = [info.id for info in loaded.infos]
+            if first_seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids):  # the usual case, in bulk
+                first_seen.update(zip(ids, loaded.infos, strict=True))
+                bank.infos += loaded.infos
+                bank.by_id.add(ids, loaded.question, count())
+                continue
+            for position, info in enumerate(loaded.infos):
+                if info.id in first_seen:
+                    other = first_seen[info.id]
+                    bank.errors.append(BankError(f"duplicate id (first at {other.where})", display, info.line, info.id))
                     continue
-                first_seen[question.id] = question
-                bank.questions.append(question)
+                first_seen[info.id] = info
+                bank.infos.append(info)
+                bank.by_id.add([info.id], loaded.question, [position])
     return bank
 
 

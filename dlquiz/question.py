@@ -7,7 +7,7 @@ grading, sessions) reads these frozen records and never the raw YAML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 if TYPE_CHECKING:
     from dlquiz.expr import Expr, Template
@@ -37,6 +37,46 @@ class Question:
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+
+class QuestionInfo(NamedTuple):
+    """The light record of a question: what listing, filtering and queueing read, without the question itself.
+
+    A bank keeps one per question and loads the full :class:`Question` only when
+    it is asked, shown or checked, so starting on a large cached bank stays
+    cheap. A tuple, not a dataclass: ten thousand of them are built in a few
+    milliseconds. ``is_template`` and ``present`` describe numeric questions
+    (False and "input" for the other types).
+    """
+
+    id: str
+    type: QuestionType
+    topic: str
+    tags: tuple[str, ...]
+    difficulty: int
+    path: str
+    line: int
+    is_template: bool = False
+    present: Present = "input"
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    @classmethod
+    def of(cls, question: Question) -> QuestionInfo:
+        info = cls(
+            question.id,
+            question.type,
+            question.topic,
+            tuple(question.tags),
+            question.difficulty,
+            question.path,
+            question.line,
+        )
+        if isinstance(question, NumericQuestion):
+            return info._replace(is_template=question.is_template, present=question.present)
+        return info
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,6 +16,7 @@ import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone, tzinfo
+from operator import attrgetter
 from typing import Protocol, TypeVar
 
 from fsrs import Card, Rating, Scheduler, State
@@ -383,7 +384,7 @@ def _spread_new(questions: Sequence[QuestionLike], count: int, seed: int) -> lis
         return []
     rng = random.Random(seed)
     by_topic: dict[str, list[QuestionLike]] = {}
-    for q in sorted(questions, key=lambda q: q.id):
+    for q in sorted(questions, key=attrgetter("id")):  # attrgetter: thousands of new questions in a big bank
         by_topic.setdefault(q.topic, []).append(q)
     topics = sorted(by_topic)
     rng.shuffle(topics)
@@ -391,7 +392,7 @@ def _spread_new(questions: Sequence[QuestionLike], count: int, seed: int) -> lis
     for topic in topics:
         lane = by_topic[topic]
         rng.shuffle(lane)
-        lane.sort(key=lambda q: q.difficulty)  # stable: shuffled order kept within a difficulty
+        lane.sort(key=attrgetter("difficulty"))  # stable: shuffled order kept within a difficulty
         lanes.append(lane)
     picked: list[str] = []
     depth = 0
@@ -430,33 +431,119 @@ def build_queue(
     banks) are ignored.
     """
     ids = [q.id for q in questions]
-    due_ids = [i for i in ids if i in cards and cards[i].due <= now]
-    risk = {i: scheduler.get_card_retrievability(cards[i], now) for i in due_ids}
-    due_ids.sort(key=lambda i: (risk[i], cards[i].due, i))
+    due_cards = {i: cards[i] for i in ids if i in cards and cards[i].due <= now}
+    return _queue(
+        questions,
+        due_cards,
+        cards.keys(),
+        _next_due(cards, ids, now),
+        now,
+        scheduler,
+        limits=limits,
+        new_today=new_today,
+        reviews_today=reviews_today,
+        seed=seed,
+    )
+
+
+def _queue(
+    questions: Sequence[QuestionLike],
+    due_cards: Mapping[str, Card],
+    carded: Collection[str],
+    next_due: datetime | None,
+    now: datetime,
+    scheduler: Scheduler,
+    *,
+    limits: Limits,
+    new_today: int,
+    reviews_today: int,
+    seed: int,
+    unread_reviews: int = 0,
+) -> Queue:
+    """``build_queue`` from the due cards of ``questions`` (Review cards past the daily limit may be left
+    out and only counted in ``unread_reviews``), the ids that have a card, and the next due time."""
+    due_ids = list(due_cards)
+    risk = {i: scheduler.get_card_retrievability(c, now) for i, c in due_cards.items()}
+    due_ids.sort(key=lambda i: (risk[i], due_cards[i].due, i))
 
     reviews_left = max(0, limits.reviews_per_day - reviews_today)
     due: list[str] = []
     review_slots = reviews_left
     for i in due_ids:
-        if cards[i].state != State.Review:
+        if due_cards[i].state != State.Review:
             due.append(i)
         elif review_slots > 0:
             due.append(i)
             review_slots -= 1
 
     new_left = max(0, limits.new_per_day - new_today)
-    unseen = [q for q in questions if q.id not in cards]
+    unseen = [q for q in questions if q.id not in carded]
     new = _spread_new(unseen, new_left, seed)
     return Queue(
         due=tuple(due),
         new=tuple(new),
-        next_due=_next_due(cards, ids, now),
+        next_due=next_due,
         new_left=new_left,
         reviews_left=reviews_left,
         retrievability=risk,
-        held_back=len(due_ids) - len(due),
+        held_back=len(due_ids) - len(due) + unread_reviews,
         unseen=len(unseen),
     )
+
+
+# Review cards read beyond the daily limit before the rest are only counted. The store ranks
+# them by whole days since review over stability (what FSRS's retrievability falls with),
+# equal ranks by due time then id (FSRS's tie order here); the spare ones absorb rounding.
+SPARE_CANDIDATES = 32
+
+
+def _tied(ratio: float | None, last: float | None) -> bool:
+    """Could a card ranked ``ratio``, after the last one read (ranked ``last``), be as much at risk?
+
+    Only when the ranks differ by rounding: equal ranks already come in the queue's tie order.
+    """
+    if ratio is None or last is None:
+        return False
+    return ratio != last and ratio >= last * (1 - 1e-9)
+
+
+def _due_candidates(
+    store: Store, wanted: Collection[str], carded: set[str], now: datetime, reviews_left: int
+) -> tuple[dict[str, Card], int]:
+    """The cards of ``wanted`` that ``build_queue`` could put in today's queue, and how many due
+    Review cards were left unread.
+
+    Every due card still in its (re)learning steps is read (none is ever held
+    back); of the due Review cards, those ranked within the daily limit plus
+    ``SPARE_CANDIDATES``, and any ranked within rounding of the last of them,
+    read a page at a time. The rest are only counted: a start with thousands
+    due builds a few hundred cards.
+    """
+    read = [qid for qid, _ in store.due_by_elapsed(now, review=False) if qid in wanted]
+    need = reviews_left + SPARE_CANDIDATES
+    reviews_read = offset = 0
+    page = need + 64  # a filter may skip some rows of a page
+    last: float | None = None
+    while True:
+        rows = store.due_by_elapsed(now, review=True, limit=page, offset=offset)
+        for qid, ratio in rows:
+            if qid not in wanted:
+                continue
+            if reviews_read >= need and not _tied(ratio, last):
+                rows = []  # enough: stop paging
+                break
+            reviews_read += 1
+            last = ratio
+            read.append(qid)
+        if len(rows) < page:
+            break
+        offset += page
+        page *= 2
+    if carded.issubset(wanted):  # no filter left a card out: the index counts them
+        due_reviews = store.count_due(now, review=True)
+    else:
+        due_reviews = sum(qid in wanted for qid in store.due_ids(now, review=True))
+    return store.cards(read), due_reviews - reviews_read
 
 
 def build_cram_queue(
@@ -505,15 +592,23 @@ def queue_for(
     limits = Limits.from_store(store)
     if new_per_day is not None:
         limits = replace(limits, new_per_day=new_per_day)
-    return build_queue(
-        available(store, questions, now),
-        store.cards(),
+    picked = available(store, questions, now)
+    wanted = {q.id for q in picked}
+    reviews_today = store.count_reviews_since(day, mode="drill", seen_before=day)
+    carded = store.card_ids()
+    due_cards, unread = _due_candidates(store, wanted, carded, now, max(0, limits.reviews_per_day - reviews_today))
+    return _queue(
+        picked,
+        due_cards,
+        carded,
+        store.next_due_after(now, wanted),
         now,
         scheduler_for(store),
         limits=limits,
         new_today=store.count_new_since(day),
-        reviews_today=store.count_reviews_since(day, mode="drill", seen_before=day),
+        reviews_today=reviews_today,
         seed=seed,
+        unread_reviews=unread,
     )
 
 

@@ -21,11 +21,11 @@ from dlquiz.errors import StoreBusy, StoreError
 from dlquiz.grading import Result, expected_text, grade
 from dlquiz.modes import Mode
 from dlquiz.question import Question
-from dlquiz.schedule import review_card, scheduler_for, undo_review
+from dlquiz.schedule import QuestionLike, review_card, scheduler_for, undo_review
 from dlquiz.store import BUSY_TIMEOUT_S, Review, Store
 from dlquiz.variants import Variant, VariantError, instantiate
 
-__all__ = ["Clock", "Rater", "Answer", "Session"]
+__all__ = ["Clock", "Rater", "Answer", "Session", "full_questions"]
 
 T = TypeVar("T")
 
@@ -35,6 +35,16 @@ DRAWS = 3  # fresh draws tried before a template question whose solver keeps fai
 SAVE_PATIENCE_S = 60.0
 # What a mode turns a graded answer into: the FSRS rating to record (1..4).
 Rater = Callable[[Result], int]
+
+
+def full_questions(questions: Sequence[QuestionLike], full: Mapping[str, Question] | None) -> Mapping[str, Question]:
+    """Where a session finds each question it asks: ``full``, or the questions themselves when they are full."""
+    if full is not None:
+        return full
+    found = {q.id: q for q in questions if isinstance(q, Question)}
+    if len(found) != len({q.id for q in questions}):
+        raise ValueError("light question records need the full questions to look them up")
+    return found
 
 
 @dataclass(frozen=True)

@@ -715,6 +715,63 @@ class Store:
         rows = self.db.execute(sql + " ORDER BY question_id", args)
         return dict(self._readable("card of", rows, lambda row: (row[0], self._card_from_row(row[1:]))))
 
+    def card_ids(self) -> set[str]:
+        """The questions that have a card (reviewed at least once outside cram)."""
+        return {row[0] for row in self.db.execute("SELECT question_id FROM cards")}
+
+    def due_by_elapsed(
+        self, now: datetime, *, review: bool, limit: int = -1, offset: int = 0
+    ) -> list[tuple[str, float | None]]:
+        """(question id, whole days since the last review ÷ stability) of the cards due at ``now``:
+        those in the Review state (``review``) or those in (re)learning steps.
+
+        Largest ratio first, and first of all the cards without a last review
+        or a stability (ratio None); equal ratios by due time, then id. Rows
+        ``offset`` to ``offset + limit`` (-1: all) of that order, and no card
+        built: a drill start with thousands due reads the few it could ask.
+        Days count in SQLite's millisecond time.
+        """
+        at = iso_utc(now)
+        rows = self.db.execute(
+            "SELECT question_id,"
+            " MAX(0, CAST(julianday(?) - julianday(last_review) AS INTEGER)) / stability AS ratio"
+            f" FROM cards INDEXED BY cards_by_due WHERE due <= ? AND state {'=' if review else '!='} ?"
+            " ORDER BY ratio IS NOT NULL, ratio DESC, due, question_id LIMIT ? OFFSET ?",
+            (at, at, int(State.Review), limit, offset),
+        )
+        return rows.fetchall()
+
+    def due_ids(self, now: datetime, *, review: bool | None = None) -> list[str]:
+        """The questions whose card is due at ``now`` (only Review cards, or only the others, when
+        ``review`` says), read through the due index without building a card."""
+        sql, args = self._due_where(now, review)
+        return [row[0] for row in self.db.execute("SELECT question_id" + sql, args)]
+
+    def count_due(self, now: datetime, *, review: bool | None = None) -> int:
+        """How many cards are due at ``now`` (of them, Review cards or the others when ``review`` says)."""
+        sql, args = self._due_where(now, review)
+        return int(self.db.execute("SELECT COUNT(*)" + sql, args).fetchone()[0])
+
+    @staticmethod
+    def _due_where(now: datetime, review: bool | None) -> tuple[str, tuple[Any, ...]]:
+        sql = " FROM cards INDEXED BY cards_by_due WHERE due <= ?"
+        args: tuple[Any, ...] = (iso_utc(now),)
+        if review is not None:
+            sql += f" AND state {'=' if review else '!='} ?"
+            args += (int(State.Review),)
+        return sql, args
+
+    def next_due_after(self, now: datetime, question_ids: Collection[str]) -> datetime | None:
+        """When the earliest card of ``question_ids`` not due at ``now`` falls due (None when none waits)."""
+        rows = self.db.execute(
+            "SELECT question_id, due FROM cards INDEXED BY cards_by_due WHERE due > ? ORDER BY due", (iso_utc(now),)
+        )
+        for qid, due in rows:
+            if qid in question_ids:
+                for when in self._readable("card of", iter([(qid, due)]), lambda row: parse_utc(row[1])):
+                    return when
+        return None
+
     @staticmethod
     def _card_from_row(row: tuple[Any, ...]) -> Card:
         card_id, state, step, stability, difficulty, due, last = row

@@ -21,7 +21,7 @@ from dlquiz.store import Store
 
 def main() -> None:
     db, bank, mode, rounds = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-    questions = {q.id: q for q in load_paths([bank]).questions}
+    questions = {q.id: q for q in load_paths([bank]).all_questions()}
     ids = sorted(questions)
     for round_ in range(rounds):
         with Store.open(db) as store:

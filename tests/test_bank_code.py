@@ -46,7 +46,7 @@ def snippet_problems(question: CodeQuestion) -> list[str]:
 def code_questions() -> list[CodeQuestion]:
     bank = load_banks()
     assert not bank.errors, [str(error) for error in bank.errors]
-    return [q for q in bank.questions if isinstance(q, CodeQuestion)]
+    return [q for q in bank.all_questions() if isinstance(q, CodeQuestion)]
 
 
 def test_bundled_code_questions_are_answerable_short_and_seeded(code_questions: list[CodeQuestion]) -> None:
@@ -124,7 +124,7 @@ def test_the_checks_catch_each_shortcoming(tmp_path) -> None:
     )
     bank = load_paths([path])
     assert not bank.errors, [str(error) for error in bank.errors]
-    flagged = {q.id: snippet_problems(q) for q in bank.questions if isinstance(q, CodeQuestion)}
+    flagged = {q.id: snippet_problems(q) for q in bank.all_questions() if isinstance(q, CodeQuestion)}
     assert [qid for qid, problems in flagged.items() if problems] == [
         "blank-line",
         "quit-output",

@@ -57,7 +57,7 @@ def question_problems(question: Question) -> list[str]:
 
 
 def conceptual_counts(bank: Bank) -> Counter[str]:
-    return Counter(q.topic for q in bank.questions if q.type in ("mcq", "recall"))
+    return Counter(q.topic for q in bank.all_questions() if q.type in ("mcq", "recall"))
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def bundled() -> Bank:
 
 
 def test_every_bundled_question_meets_the_quality_bar(bundled: Bank) -> None:
-    problems = [problem for q in bundled.questions for problem in question_problems(q)]
+    problems = [problem for q in bundled.all_questions() for problem in question_problems(q)]
     assert problems == []
 
 
@@ -126,7 +126,7 @@ def test_the_checks_catch_each_shortcoming(tmp_path) -> None:
     )
     bank = load_paths([path])
     assert not bank.errors
-    flagged = {q.id: question_problems(q) for q in bank.questions}
+    flagged = {q.id: question_problems(q) for q in bank.all_questions()}
     assert [qid for qid, problems in flagged.items() if problems] == [
         "two-options",
         "unexplained",

@@ -50,7 +50,7 @@ questions:
 def test_a_good_bank_loads_with_defaults_and_types(tmp_path):
     bank = load_paths([write_bank(tmp_path, GOOD)])
     assert bank.errors == []
-    conv, mcq, code, recall = bank.questions
+    conv, mcq, code, recall = bank.all_questions()
     assert isinstance(conv, NumericQuestion) and conv.is_template
     assert (conv.topic, conv.tags, conv.difficulty, conv.line) == ("cnn", ("vision",), 1, 5)
     assert set(conv.inputs) == {"n", "f"}  # bound by name, no 'inputs:' needed
@@ -64,7 +64,7 @@ def test_a_good_bank_loads_with_defaults_and_types(tmp_path):
 
 def test_a_plain_list_bank_takes_its_topic_from_the_file_name(tmp_path):
     path = write_bank(tmp_path, "- {id: q-one, type: recall, prompt: P, answer: A}\n", "optimizers.yaml")
-    assert load_paths([path]).questions[0].topic == "optimizers"
+    assert load_paths([path]).all_questions()[0].topic == "optimizers"
 
 
 BROKEN = [
@@ -250,7 +250,7 @@ def test_duplicate_ids_across_files_name_both_places(tmp_path):
     a = write_bank(tmp_path, "- {id: same, type: recall, prompt: P, answer: A}\n", "a.yaml")
     write_bank(tmp_path, "# second\n- {id: same, type: recall, prompt: Q, answer: B}\n", "b.yaml")
     bank = load_paths([tmp_path])
-    assert len(bank.questions) == 1
+    assert len(bank.all_questions()) == 1
     (error,) = bank.errors
     assert "b.yaml:2: same: duplicate id (first at" in str(error) and f"{a.name}:1" in str(error)
 
@@ -265,7 +265,7 @@ def test_a_broken_question_does_not_hide_the_others(tmp_path):
         """,
     )
     bank = load_paths([path])
-    assert [q.id for q in bank.questions] == ["fine-one", "fine-two"]
+    assert [q.id for q in bank.all_questions()] == ["fine-one", "fine-two"]
     assert len(bank.errors) == 1
 
 
@@ -284,7 +284,7 @@ def test_yaml_reads_exponents_as_numbers(tmp_path):
     )
     bank = load_paths([path])
     assert bank.errors == []
-    question = bank.questions[0]
+    question = bank.all_questions()[0]
     assert question.params[0].values == (0.001, 0.002)
     assert question.tolerance.rtol == 0.001
 

@@ -28,11 +28,11 @@ def bank() -> Bank:
 
 
 def templates(bank: Bank) -> list[NumericQuestion]:
-    return [q for q in bank.questions if isinstance(q, NumericQuestion) and q.is_template]
+    return [q for q in bank.all_questions() if isinstance(q, NumericQuestion) and q.is_template]
 
 
 def test_every_solver_is_used_by_a_question(bank):
-    used = {q.solver for q in bank.questions if isinstance(q, NumericQuestion)}
+    used = {q.solver for q in bank.all_questions() if isinstance(q, NumericQuestion)}
     unused = sorted(info.name for info in catalog() if info.name not in used)
     assert unused == [], f"solvers no bundled question uses: {', '.join(unused)}"
 
@@ -60,7 +60,7 @@ def test_the_variant_count_can_fail(tmp_path):
         " solver: conv_output_size, explanation: x}\n",
         encoding="utf-8",
     )
-    (question,) = load_paths([path]).questions
+    (question,) = load_paths([path]).all_questions()
     assert isinstance(question, NumericQuestion)
     assert distinct_prompts(question) == 12
 

@@ -138,7 +138,7 @@ def test_a_snippet_that_hangs_is_stopped(tmp_path):
     from dlquiz.check import check_code
     from dlquiz.loader import load_paths
 
-    (error,) = check_code(load_paths([tmp_path / "bank.yaml"]).questions, timeout=1)
+    (error,) = check_code(load_paths([tmp_path / "bank.yaml"]).all_questions(), timeout=1)
     assert "forever: code timed out after 1 s" in error
 
 

@@ -182,7 +182,9 @@ def test_list_counts_templates_and_multiple_choice_templates(tmp_path):
     )
     done = run_dlquiz("list", "--bank", str(bank), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    bundled = [q for q in load_paths(sorted((REPO / "questions").glob("*.yaml"))).questions if q.type == "numeric"]
+    bundled = [
+        q for q in load_paths(sorted((REPO / "questions").glob("*.yaml"))).all_questions() if q.type == "numeric"
+    ]
     templates = [q for q in bundled if q.is_template]
     choice = sum(q.present == "mcq" for q in templates)
     expected = (

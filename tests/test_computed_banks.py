@@ -11,7 +11,7 @@ from dlquiz.question import NumericQuestion
 from dlquiz.variants import instantiate
 
 BANK = load_banks()
-TEMPLATES = [q for q in BANK.questions if isinstance(q, NumericQuestion) and q.is_template]
+TEMPLATES = [q for q in BANK.all_questions() if isinstance(q, NumericQuestion) and q.is_template]
 COMPUTED = [q for q in TEMPLATES if q.where.split(":")[0].endswith("-compute.yaml")]
 
 

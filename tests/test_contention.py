@@ -72,7 +72,7 @@ def quick_locks(monkeypatch):
 
 
 def _session(tmp_path: Path, store: Store) -> Session:
-    questions = {q.id: q for q in load_paths([write_bank(tmp_path, BANK)]).questions}
+    questions = {q.id: q for q in load_paths([write_bank(tmp_path, BANK)]).all_questions()}
     return Session(store, questions, sorted(questions), lambda: datetime.now(timezone.utc), 1, "drill")
 
 

@@ -122,7 +122,7 @@ def test_piped_session_reads_one_answer_per_line(tmp_path, dlquiz_home):
     bank = load_paths([tmp_path / "bank.yaml"])
     # Learn the order this seed gives, through the core, then script the answers.
     with Store.open(tmp_path / "probe.db") as store:
-        order = DrillSession.start(store, bank.questions, lambda: datetime.now(timezone.utc), 11).pending
+        order = DrillSession.start(store, bank.all_questions(), lambda: datetime.now(timezone.utc), 11).pending
     lines = {"pty-mcq": "b", "pty-numeric": "55", "pty-code": "4", "pty-recall": "recalled\n3"}
     script = "\n".join(lines[q] for q in order) + "\n"
     done = run_dlquiz("drill", "--bank", "bank.yaml", "--topic", "ptytest", "--seed", "11", cwd=tmp_path, input=script)
@@ -160,10 +160,10 @@ def test_nothing_due_says_when_to_come_back(tmp_path, dlquiz_home):
     bank = load_paths([tmp_path / "bank.yaml"])
     start = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
     with Store.open(dlquiz_home / "progress.db") as store:
-        session = DrillSession.start(store, bank.questions, lambda: start, 1)
+        session = DrillSession.start(store, bank.all_questions(), lambda: start, 1)
         while (v := session.next_variant()) is not None:
             session.answer(v, {"choice": "b", "number": "55", "text": "4", "self": ""}[v.kind], 5000, 4)
-        later = DrillSession.start(store, bank.questions, lambda: start + timedelta(minutes=1), 2, new=0)
+        later = DrillSession.start(store, bank.all_questions(), lambda: start + timedelta(minutes=1), 2, new=0)
         assert later.total == 0 and later.queue.next_due is not None and later.queue.next_due > start
 
 
@@ -172,7 +172,7 @@ def test_session_undo_and_rating_change_touch_the_database_exactly(tmp_path):
     bank = load_paths([tmp_path / "bank.yaml"])
     now = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
     with Store.open(tmp_path / "p.db") as store:
-        session = DrillSession.start(store, bank.questions, lambda: now, 3)
+        session = DrillSession.start(store, bank.all_questions(), lambda: now, 3)
         first = session.next_variant()
         text = {"choice": "b", "number": "55", "text": "4", "self": ""}[first.kind]
         answer = session.answer(first, text, 1000, 3)

@@ -35,7 +35,7 @@ class Clock:
 def load(tmp_path, text: str = BANK):
     bank = load_paths([write_bank(tmp_path, text)])
     assert not bank.errors
-    return bank.questions
+    return bank.all_questions()
 
 
 def test_a_wrong_answer_comes_back_in_the_same_session_after_its_step(tmp_path):

@@ -41,7 +41,7 @@ def topic_args(topics=TOPICS) -> list[str]:
 
 def planned(tmp_path, seed: int, count: int, topics=TOPICS):
     """The variants `dlquiz exam --seed` will ask, in order, learnt through the core on a scratch database."""
-    questions = filter_questions(load_paths([tmp_path / "bank.yaml"]).questions, topics=topics)
+    questions = filter_questions(load_paths([tmp_path / "bank.yaml"]).all_questions(), topics=topics)
     with Store.open(tmp_path / "probe.db") as store:
         plan = plan_exam(questions, seed, count=count)
         return ExamSession.start(store, questions, lambda: datetime.now(timezone.utc), seed, plan).variants

@@ -72,7 +72,7 @@ AFTER = "Enter next · 1-4 rate · u undo · s suspend · q quit: "
 
 def drill(tmp_path, *topics: str, entries: list[str], interactive: bool = True, seed: int = 5):
     """Run the drill front end on ``topics`` with a learner typing ``entries``; (screen, terminal, summary)."""
-    questions = [q for q in load_paths([write_bank(tmp_path, BANK)]).questions if q.topic in topics]
+    questions = [q for q in load_paths([write_bank(tmp_path, BANK)]).all_questions() if q.topic in topics]
     console, screen = recording_console()
     terminal = ScriptedTerminal(entries, interactive=interactive)
     with Store.open(tmp_path / "progress.db") as store:

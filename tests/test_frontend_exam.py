@@ -75,7 +75,7 @@ class Exam:
     """A planned exam on the exam bank with a real database; ``run`` drives the front end."""
 
     def __init__(self, tmp_path, seed: int, count: int, time_limit_s: int | None = None, clock=None) -> None:
-        questions = load_paths([write_bank(tmp_path, EXAM_BANK)]).questions
+        questions = load_paths([write_bank(tmp_path, EXAM_BANK)]).all_questions()
         questions = [q for q in questions if q.type != "recall"]
         self.db = tmp_path / "progress.db"
         self.clock = clock or (lambda: datetime.now(timezone.utc))

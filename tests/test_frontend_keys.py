@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import select
 import termios
 from collections.abc import Iterator
 
@@ -95,6 +96,9 @@ def test_ctrl_c_and_ctrl_d_at_a_key_prompt_stop(pty, typed):
 
 def test_an_enter_typed_before_the_prompt_is_not_taken_as_the_key(pty):
     pty.type(b"\r")  # the Enter that confirmed the answer, read by nobody yet
+    # The kernel hands bytes from the master to the slave's line discipline asynchronously:
+    # wait until the Enter is there to be read, so it is typed ahead and not a race.
+    assert select.select([pty.slave], [], [], 5)[0]
     assert key(pty, b"2")[0] == "2"
 
 

@@ -100,7 +100,7 @@ def test_text_that_looks_like_the_internal_grid_marker_is_just_text(tmp_path):
   explanation: E
 """,
     )
-    question = load_paths([tmp_path / "bank.yaml"]).questions[0]
+    question = load_paths([tmp_path / "bank.yaml"]).all_questions()[0]
     prompt = instantiate(question, 3).prompt
     assert "Marker \x00 0\x00 here" in prompt and "\n\n    " in prompt
     done = run_dlquiz("check", "bank.yaml", cwd=tmp_path)
@@ -141,7 +141,7 @@ def test_merge_keys_work_as_in_yaml_and_own_keys_win(tmp_path):
     )
     bank = load_paths([tmp_path / "bank.yaml"])
     assert not bank.errors
-    first, second = bank.questions
+    first, second = bank.all_questions()
     assert (first.prompt, first.answer) == ("P", "own")
     assert (second.prompt, second.answer, second.explanation) == ("own prompt", "from base", "X")
 

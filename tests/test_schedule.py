@@ -9,6 +9,7 @@ import pytest
 from fsrs import Rating, State
 
 from dlquiz.schedule import (
+    SPARE_CANDIDATES,
     Limits,
     build_cram_queue,
     build_queue,
@@ -303,3 +304,50 @@ def test_start_of_day_in_a_zone():
     assert start_of_day(late) == datetime(2024, 1, 1, tzinfo=timezone.utc)
     tokyo = timezone(timedelta(hours=9))
     assert start_of_day(late, tokyo) == datetime(2024, 1, 1, 15, 0, tzinfo=timezone.utc)
+
+
+def _reference_queue(store: Store, qs: list[Q], now: datetime) -> tuple:
+    """What queue_for must give: build_queue over every card (the pure function, all cards built)."""
+    day = start_of_day(now)
+    queue = build_queue(
+        qs,
+        store.cards(),
+        now,
+        make_scheduler(),
+        limits=Limits.from_store(store),
+        new_today=store.count_new_since(day),
+        reviews_today=store.count_reviews_since(day, mode="drill", seen_before=day),
+    )
+    return queue.due, queue.new, queue.next_due, queue.held_back, queue.unseen, queue.reviews_left
+
+
+@pytest.mark.parametrize("limit", [0, 3, 200])
+def test_a_start_that_reads_only_candidate_cards_queues_as_if_it_read_them_all(tmp_path, limit):
+    qs = bank({"cnn": 90, "rnn": 40, "mlp": 10, "gan": 200})
+    with Store.open(tmp_path / "p.db") as store:
+        store.set_setting("reviews_per_day", limit)
+        # 60 identical histories (tied retrievability: due time and id decide), 30 varied ones,
+        # a few in their learning steps, and some not due yet; the rest never seen. The 200 gan
+        # cards rank between cnn and rnn: a selection of rnn alone is read past a page of others.
+        for i in range(60):
+            record(store, f"cnn-{i}", Rating.Easy, T0)
+        for i in range(200):
+            record(store, f"gan-{i}", Rating.Easy, T0 + timedelta(days=2, minutes=i))
+        for i in range(30):
+            when = T0 + timedelta(days=i % 7, hours=i)
+            record(store, f"rnn-{i}", (Rating.Hard, Rating.Good, Rating.Easy)[i % 3], when)
+            record(store, f"rnn-{i}", Rating.Good, when + timedelta(days=1 + i % 4))
+        for i in range(60, 64):
+            record(store, f"cnn-{i}", Rating.Again, T0 + timedelta(days=29, hours=23, minutes=58))
+        for i in range(5):
+            record(store, f"mlp-{i}", Rating.Easy, T0 + timedelta(days=29))
+        now = T0 + timedelta(days=30)
+        for picked in (qs, [q for q in qs if q.topic == "rnn"]):  # all, and a filtered selection
+            got = queue_for(store, picked, now)
+            assert (got.due, got.new, got.next_due, got.held_back, got.unseen, got.reviews_left) == _reference_queue(
+                store, picked, now
+            )
+        reviews_due = sum(c.due <= now and c.state == State.Review for c in store.cards().values())
+        built = len(queue_for(store, qs, now).retrievability)
+        if limit + SPARE_CANDIDATES < reviews_due:  # only candidates are built
+            assert built < reviews_due

@@ -42,7 +42,7 @@ def questions(tmp_path):
     write_bank(tmp_path, EXAM_BANK)
     bank = load_paths([tmp_path / "bank.yaml"])
     assert not bank.errors
-    return bank.questions
+    return bank.all_questions()
 
 
 def test_drill_and_exam_walk_the_same_core_and_differ_only_in_their_rules(tmp_path, questions):

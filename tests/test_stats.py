@@ -439,7 +439,7 @@ def test_drill_summary_counts_right_with_the_shared_definition(tmp_path):
     from dlquiz.grading import LETTERS
     from dlquiz.loader import load_paths
 
-    questions = load_paths([write_bank(tmp_path, BANK)]).questions
+    questions = load_paths([write_bank(tmp_path, BANK)]).all_questions()
     with Store.open(tmp_path / "drill.db") as drill_store:
         session = DrillSession.start(drill_store, questions, lambda: NOW, 4)
         asked: set[str] = set()

@@ -347,7 +347,7 @@ def test_cli_export_to_stdout_and_file_then_import(dlquiz_home, tmp_path, monkey
 def test_cli_export_uses_bank_topics(dlquiz_home):
     from dlquiz.loader import load_banks
 
-    questions = load_banks().questions
+    questions = load_banks().all_questions()
     if not questions:
         pytest.skip("no bundled questions yet")
     q = questions[0]

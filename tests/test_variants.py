@@ -76,7 +76,7 @@ def test_same_id_and_seed_give_the_same_variant_across_processes(tmp_path, bank)
         "import json, sys; from dlquiz.loader import load_paths; from dlquiz.variants import instantiate\n"
         f"bank = load_paths([__import__('pathlib').Path({str(path)!r})])\n"
         "print(json.dumps([[v.prompt, v.answer, list(v.steps)] for v in "
-        "(instantiate(q, s) for q in bank.questions for s in range(20))]))"
+        "(instantiate(q, s) for q in bank.all_questions() for s in range(20))]))"
     )
     runs = [
         subprocess.run(
@@ -90,7 +90,8 @@ def test_same_id_and_seed_give_the_same_variant_across_processes(tmp_path, bank)
     ]
     assert runs[0] == runs[1]
     local = [
-        [v.prompt, v.answer, list(v.steps)] for v in (instantiate(q, s) for q in bank.questions for s in range(20))
+        [v.prompt, v.answer, list(v.steps)]
+        for v in (instantiate(q, s) for q in bank.all_questions() for s in range(20))
     ]
     assert json.loads(runs[0]) == json.loads(json.dumps(local))
 
@@ -178,7 +179,7 @@ def test_a_solver_failure_names_the_question_and_the_numbers(tmp_path):
 
 
 def test_every_bundled_template_instantiates_and_answers_itself():
-    for question in load_banks().questions:
+    for question in load_banks().all_questions():
         for seed in range(5):
             v = instantiate(question, seed)
             if isinstance(question, NumericQuestion) and v.kind == "number":

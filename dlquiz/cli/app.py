@@ -16,7 +16,7 @@ from dlquiz import __version__
 
 if TYPE_CHECKING:
     from dlquiz.loader import Bank
-    from dlquiz.question import Question
+    from dlquiz.question import QuestionInfo
     from dlquiz.store import Store
 
 # typer's help names types as Python does ('<list[Path]>', '<int range>', and
@@ -190,6 +190,8 @@ def seed_option(what: str) -> Any:
 
 def check_filter(what: str, values: Iterable[str] | None, known: Iterable[str]) -> None:
     """End the command (exit 2) on a filter value no loaded question has, naming the closest known ones."""
+    if not values:  # nothing to check: the known names of a large bank are not even gathered
+        return
     import difflib
 
     names = sorted(set(known))
@@ -209,8 +211,8 @@ def filtered_questions(
     *,
     strict: bool = True,
     allow_empty: bool = False,
-) -> list[Question]:
-    """The loaded questions that pass the filters.
+) -> tuple[list[QuestionInfo], Bank]:
+    """The light records of the loaded questions that pass the filters, and the bank (for the full questions).
 
     An unknown topic, tag or type (types are case-insensitive) or, unless
     ``allow_empty``, an empty result ends the command.
@@ -221,14 +223,14 @@ def filtered_questions(
     lowered = [t.lower() for t in types or ()]
     check_filter("question type", lowered, QUESTION_TYPES)
     loaded = load_or_fail(bank_paths, strict=strict)
-    check_filter("topic", topics, (q.topic for q in loaded.questions))
-    check_filter("tag", tags, (t for q in loaded.questions for t in q.tags))
+    check_filter("topic", topics, (q.topic for q in loaded.infos))
+    check_filter("tag", tags, (t for q in loaded.infos for t in q.tags))
     questions = filter_questions(
-        loaded.questions, topics=topics or (), tags=tags or (), types=lowered, difficulties=difficulties or ()
+        loaded.infos, topics=topics or (), tags=tags or (), types=lowered, difficulties=difficulties or ()
     )
     if not questions and not allow_empty:
         fail("no question matches these filters (dlquiz list shows the topics)")
-    return questions
+    return questions, loaded
 
 
 def bank_sources(extra_paths: Sequence[Path] | None) -> tuple[list[Path], bool]:

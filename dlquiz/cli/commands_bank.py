@@ -26,7 +26,7 @@ from dlquiz.cli.app import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from dlquiz.question import Question
+    from dlquiz.schedule import QuestionLike
     from dlquiz.variants import Variant
 
 
@@ -63,7 +63,7 @@ def list_banks(
         _list_orphans(bank, as_json)
         return
     if questions or tags:
-        picked = filtered_questions(bank, topic, tag, qtype, difficulty, strict=False, allow_empty=True)
+        picked, _ = filtered_questions(bank, topic, tag, qtype, difficulty, strict=False, allow_empty=True)
         if tags:
             from dlquiz.browse import tag_counts
 
@@ -86,16 +86,16 @@ def _overview(bank: list[Path] | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from dlquiz.question import QUESTION_TYPES, NumericQuestion
+    from dlquiz.question import QUESTION_TYPES
     from dlquiz.ui.safe import literal
 
     loaded = load_or_fail(bank, strict=False)
     console = Console()
     counts: dict[str, dict[str, int]] = {}
-    for question in loaded.questions:
+    for question in loaded.infos:
         row = counts.setdefault(question.topic, dict.fromkeys(QUESTION_TYPES, 0))
         row[question.type] += 1
-    table = Table(title=f"{len(loaded.questions)} questions in {len(loaded.files)} bank file(s)")
+    table = Table(title=f"{len(loaded.infos)} questions in {len(loaded.files)} bank file(s)")
     table.add_column("topic")
     for qtype in QUESTION_TYPES:
         table.add_column(qtype, justify="right")
@@ -104,7 +104,7 @@ def _overview(bank: list[Path] | None) -> None:
         row = counts[topic]
         table.add_row(literal(topic), *(str(row[t]) for t in QUESTION_TYPES), str(sum(row.values())))
     console.print(table)
-    numeric = [q for q in loaded.questions if isinstance(q, NumericQuestion)]
+    numeric = [q for q in loaded.infos if q.type == "numeric"]
     if numeric:
         templates = [q for q in numeric if q.is_template]
         choice = sum(q.present == "mcq" for q in templates)
@@ -119,7 +119,7 @@ def _overview(bank: list[Path] | None) -> None:
         raise typer.Exit(1)
 
 
-def print_questions(questions: Sequence[Question], as_json: bool) -> None:
+def print_questions(questions: Sequence[QuestionLike], as_json: bool) -> None:
     """One line per question with its state (``list --questions``, ``search``), or a JSON list."""
     from dlquiz.browse import question_rows
     from dlquiz.errors import DlquizError
@@ -153,7 +153,7 @@ def _list_orphans(bank: list[Path] | None, as_json: bool) -> None:
     from dlquiz.errors import DlquizError
     from dlquiz.store import Store
 
-    known = {q.id for q in load_or_fail(bank, strict=False).questions}
+    known = set(load_or_fail(bank, strict=False).by_id)
     try:
         with Store.open() as store:
             found = {qid: len(store.reviews(qid)) for qid in orphans(store.question_ids_with_progress(), known)}
@@ -192,11 +192,8 @@ def search(
     """
     from dlquiz.browse import matches
 
-    found = [
-        q
-        for q in filtered_questions(bank, topic, tag, qtype, difficulty, strict=False, allow_empty=True)
-        if matches(q, words)
-    ]
+    picked, loaded = filtered_questions(bank, topic, tag, qtype, difficulty, strict=False, allow_empty=True)
+    found = [q for q in loaded.full(picked) if matches(q, words)]
     print_questions(found, as_json)
     if not found:
         raise typer.Exit(1)

@@ -72,7 +72,7 @@ def drill(
     from dlquiz.ui.drill import nothing_to_ask_lines, render_summary, run_drill
     from dlquiz.ui.terminal import Terminal
 
-    questions = filtered_questions(bank, topic, tag, qtype, difficulty, strict=not skip_broken)
+    questions, loaded = filtered_questions(bank, topic, tag, qtype, difficulty, strict=not skip_broken)
 
     def clock() -> datetime:
         return datetime.now(timezone.utc)
@@ -82,7 +82,9 @@ def drill(
     try:
         with Store.open() as store:
             tz = learner_zone(store.get_setting(TIMEZONE))  # days and printed times are the learner's
-            session = DrillSession.start(store, questions, clock, seed, cram=cram, limit=limit, new=new, tz=tz)
+            session = DrillSession.start(
+                store, questions, clock, seed, cram=cram, limit=limit, new=new, tz=tz, full=loaded.by_id
+            )
             if not session.total:
                 for line in nothing_to_ask_lines(session.queue, clock(), tz):
                     console.print(line)

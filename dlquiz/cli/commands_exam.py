@@ -23,7 +23,7 @@ from dlquiz.cli.app import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dlquiz.question import Question
+    from dlquiz.question import QuestionInfo
     from dlquiz.ui.answer_input import AnswerSource
 
 
@@ -96,9 +96,8 @@ def exam(
     from dlquiz.ui.exam import render_plan, render_report, report_markdown, run_exam, status_line
     from dlquiz.ui.terminal import Quit
 
-    # the ignore lasts until cli/app.py is typed
-    found = filtered_questions(bank, topic, tag, qtype, difficulty)
-    questions: list[Question] = [q for q in found if q.type != "recall"]
+    found, loaded = filtered_questions(bank, topic, tag, qtype, difficulty)
+    questions: list[QuestionInfo] = [q for q in found if q.type != "recall"]
     if not questions:
         fail("only recall questions match these filters, and exams leave them out")
     from dlquiz.schedule import available
@@ -125,7 +124,7 @@ def exam(
             return
     try:
         with Store.open() as store:
-            session = ExamSession.start(store, questions, clock, seed, plan)
+            session = ExamSession.start(store, questions, clock, seed, plan, full=loaded.by_id)
             if interactive:
                 from dlquiz.ui.timed_input import LivePrompt
 
@@ -153,7 +152,7 @@ def _history(console: Console, bank: list[Path] | None) -> None:
     from dlquiz.ui.exam import render_history
 
     # Topics come from the banks; a broken bank must not hide the history.
-    topics = {q.id: q.topic for q in load_or_fail(bank, strict=False).questions}
+    topics = {q.id: q.topic for q in load_or_fail(bank, strict=False).infos}
     try:
         with Store.open() as store:
             rows = exam_history(store.exams(), store.reviews(), topics)

@@ -34,9 +34,9 @@ def _pick(
         fail("name question ids, or --tag / --topic", 2)
     picked: list[str] = []
     if tags or topics:
-        picked += [q.id for q in filtered_questions(bank, topics, tags, None, None, strict=False)]
+        picked += [q.id for q in filtered_questions(bank, topics, tags, None, None, strict=False)[0]]
     if ids:
-        known = {q.id for q in load_or_fail(bank, strict=False).questions}
+        known = set(load_or_fail(bank, strict=False).by_id)
         for qid in ids:
             if qid not in known:
                 fail(f"no question with id '{qid}'{suggest(qid, sorted(known))}")
@@ -180,7 +180,7 @@ def rename(
     from dlquiz.manage import rename as rename_id
     from dlquiz.store import Store
 
-    known = {q.id for q in load_or_fail(bank, strict=False).questions}
+    known = set(load_or_fail(bank, strict=False).by_id)
     if new not in known:
         fail(f"no question with id '{new}' in the banks{suggest(new, sorted(known))}")
     if old == new:

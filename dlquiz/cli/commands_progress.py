@@ -39,8 +39,7 @@ def export_command(
     now = datetime.now(timezone.utc)
     # Bank problems must not block a backup: topics of broken questions go
     # under "(unknown)", and the problems are still printed.
-    questions = load_or_fail(bank, strict=False).questions
-    topics = {q.id: q.topic for q in questions}
+    topics = {q.id: q.topic for q in load_or_fail(bank, strict=False).infos}
     try:
         with Store.open(readonly=True) as store:
 

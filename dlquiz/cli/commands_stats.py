@@ -45,11 +45,11 @@ def stats(
     if missing:
         fail(f"no such file or folder: {missing[0]}", 2)
     loaded = load_or_fail(bank, strict=False, bundled=not bank)
-    known = sorted({q.topic for q in loaded.questions})
+    known = sorted({q.topic for q in loaded.infos})
     for name in topic or ():
         if name not in known:
             fail(f"unknown topic '{name}'{suggest(name, known)}; dlquiz list shows the topics", 2)
-    topic_of = {q.id: q.topic for q in loaded.questions if not topic or q.topic in topic}
+    topic_of = {q.id: q.topic for q in loaded.infos if not topic or q.topic in topic}
     if not topic_of:
         fail("no questions loaded (dlquiz list shows the banks)")
     filters = {

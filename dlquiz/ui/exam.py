@@ -6,7 +6,7 @@ answer is acknowledged with "saved." only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -26,7 +26,8 @@ from dlquiz.exam import (
     format_duration,
 )
 from dlquiz.grading import LETTERS, expected_text
-from dlquiz.question import CodeQuestion, Question
+from dlquiz.question import CodeQuestion
+from dlquiz.schedule import QuestionLike
 from dlquiz.ui.answer_input import AnswerSource, read_answer, unreadable
 from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.safe import literal, printable
@@ -61,7 +62,7 @@ def _skip_if_blank(text: str) -> None:
 
 
 def render_plan(
-    console: Console, plan: ExamPlan, questions: dict[str, Question], seed: int, minutes_given: bool
+    console: Console, plan: ExamPlan, questions: Mapping[str, QuestionLike], seed: int, minutes_given: bool
 ) -> None:
     """What the exam will be, shown before it starts."""
     chosen = [questions[i] for i in plan.question_ids]
