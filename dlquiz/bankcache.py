@@ -141,6 +141,27 @@ class Loaded:
     errors: list[BankError]
 
 
+def surely_stale(path: Path) -> bool:
+    """Whether ``path``'s entry is missing or older than the file or dlquiz's code, from two stats.
+
+    Only a hint, for deciding to parse files ahead in parallel (:func:`dlquiz.loader.parse_ahead`);
+    :func:`load_file` decides for real by the entry's key. False without a cache folder,
+    where parsing ahead would keep nothing.
+    """
+    directory = cache_dir()
+    if directory is None:
+        return False
+    try:
+        source = path.stat()
+    except OSError:
+        return False
+    try:
+        written = _entry(directory, path).stat().st_mtime_ns
+    except OSError:
+        return True
+    return written < max(source.st_mtime_ns, source.st_ctime_ns, _code_stamp()[0])
+
+
 def load_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded:
     """The questions and errors of one bank file: from its cache entry when current, else ``build()``."""
     directory = cache_dir()

@@ -7,6 +7,7 @@ all, and a session can still refuse to start while naming each one.
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from functools import partial
 from itertools import count, repeat
 from pathlib import Path
 
-from dlquiz.bankcache import gc_paused, load_file
+from dlquiz.bankcache import gc_paused, load_file, surely_stale
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.paths import bundled_banks_dir
 from dlquiz.question import Question, QuestionInfo
@@ -115,9 +116,10 @@ def load_paths(paths: Sequence[Path]) -> Bank:
         cwd: Path | None = Path.cwd().resolve()  # once, not per file (the files are resolved already)
     except OSError:
         cwd = None
+    displays = [display_path(path, cwd) for path in files]
+    parse_ahead(list(zip(files, displays, strict=True)))
     with gc_paused():
-        for path in files:
-            display = display_path(path, cwd)
+        for path, display in zip(files, displays, strict=True):
             bank.files.append(display)
             loaded = load_file(path, display, partial(parse_file, path, display))
             bank.errors.extend(loaded.errors)
@@ -136,6 +138,52 @@ def load_paths(paths: Sequence[Path]) -> Bank:
                 bank.infos.append(info)
                 bank.by_id.add([info.id], loaded.question, [position])
     return bank
+
+
+# Parsing ahead pays for starting processes only on a large cold load (the bundled banks are 0.65 MB).
+PARSE_AHEAD_BYTES = 2_000_000
+
+
+def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
+    """Parse the files whose cache entry is out of date in worker processes, one per core, caching them.
+
+    Parsing is CPU-bound Python, so only processes use more cores. The workers
+    only write cache entries (safe with concurrent writers); the load that
+    follows then reads them, as on any warm start, and parses in-process
+    whatever they did not cache, with its errors reported as usual. Where
+    processes cannot be forked (not Linux), or the cold files are small, it
+    does nothing.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if cores < 2 or sys.platform != "linux":
+        return
+    stale = [(path, display) for path, display in files if surely_stale(path)]
+    sizes = {path: _size(path) for path, _ in stale}
+    if len(stale) < 2 or sum(sizes.values()) < PARSE_AHEAD_BYTES:
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    stale.sort(key=lambda item: -sizes[item[0]])  # largest first: the cores finish together
+    try:
+        with ProcessPoolExecutor(min(cores, len(stale)), mp_context=multiprocessing.get_context("fork")) as pool:
+            for _ in pool.map(_cache, *zip(*stale, strict=True)):
+                pass
+    except Exception:  # noqa: BLE001 - a worker that failed leaves its files to the in-process load
+        return
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _cache(path: Path, display: str) -> None:
+    # In a worker: parse and write the entry; the questions themselves stay here.
+    with gc_paused():
+        load_file(path, display, partial(parse_file, path, display))
 
 
 def parse_file(path: Path, display: str) -> tuple[list[Question], list[BankError]]:
