@@ -116,8 +116,8 @@ def test_generated_texts_get_the_reference_verdict(text):
         "-x.a",
         "not x.a",
         "~x.a",
-        " and ".join(["x"] * 198),  # 200 parts: the operator counts once
-        " and ".join(["x"] * 199),
+        "[" + ", ".join(["x and y"] * 49) + "]",  # 197 parts: each 'and' counts
+        "[" + ", ".join(["x and y"] * 50) + "]",  # 201
         "x.a and y[0]",
         "min(x.a, y[0])",
         "x.a(y[0])",
