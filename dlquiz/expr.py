@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import keyword
 import math
+import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -689,6 +690,9 @@ class Template:
         return out
 
 
+_BRACE = re.compile("[{}]")
+
+
 def parse_template(text: str) -> Template:
     """Scan ``text`` for ``{name}`` placeholders; anything else in braces is an ExprError."""
     if not isinstance(text, str):
@@ -698,8 +702,13 @@ def parse_template(text: str) -> Template:
     literal: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        char = text[i]
-        if char == "{":
+        found = _BRACE.search(text, i)  # the text between braces is copied whole, not a character at a time
+        if found is None:
+            literal.append(text[i:])
+            break
+        literal.append(text[i : found.start()])
+        i = found.start()
+        if text[i] == "{":
             if text.startswith("{{", i):
                 literal.append("{")
                 i += 2
@@ -720,14 +729,11 @@ def parse_template(text: str) -> Template:
             if name not in names:
                 names.append(name)
             i = close + 1
-        elif char == "}":
+        else:
             if text.startswith("}}", i):
                 literal.append("}")
                 i += 2
                 continue
             raise ExprError(f"unmatched '}}' at {_quote(text[max(0, i - 20) : i + 1])}: write }}}} for a literal brace")
-        else:
-            literal.append(char)
-            i += 1
     parts.append(("".join(literal), None))
     return Template(text=text, names=tuple(names), _parts=tuple(parts))

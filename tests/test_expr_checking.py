@@ -139,3 +139,64 @@ def test_a_bare_name_gets_the_tree_the_parser_gives(name):
     made = expr.compile_expr(f" {name} ")._tree
     parsed = ast.parse(name, mode="eval").body
     assert ast.dump(made, include_attributes=True) == ast.dump(parsed, include_attributes=True)
+
+
+def _reference_template(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]:
+    """The placeholder scanner before: one character at a time."""
+    parts: list[tuple[str, str | None]] = []
+    names: list[str] = []
+    literal: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "{":
+            if text.startswith("{{", i):
+                literal.append("{")
+                i += 2
+                continue
+            close = text.find("}", i + 1)
+            nested = text.find("{", i + 1)
+            if close == -1 or (nested != -1 and nested < close):
+                end = nested if nested != -1 else n
+                raise ExprError(f"unmatched '{{' in {expr._quote(text[i:end])}: write {{{{ for a literal brace")
+            name = text[i + 1 : close]
+            if not (name.isidentifier() and not name.startswith("_")):
+                raise ExprError(
+                    f"bad placeholder {expr._quote(text[i : close + 1])}: only {{name}} is allowed; "
+                    "write {{ and }} for literal braces"
+                )
+            parts.append(("".join(literal), name))
+            literal = []
+            if name not in names:
+                names.append(name)
+            i = close + 1
+        elif char == "}":
+            if text.startswith("}}", i):
+                literal.append("}")
+                i += 2
+                continue
+            raise ExprError(
+                f"unmatched '}}' at {expr._quote(text[max(0, i - 20) : i + 1])}: write }}}} for a literal brace"
+            )
+        else:
+            literal.append(char)
+            i += 1
+    parts.append(("".join(literal), None))
+    return tuple(names), tuple(parts)
+
+
+def _template_verdict(scan, text: str) -> tuple[str, object]:
+    try:
+        return "template", scan(text)
+    except ExprError as error:
+        return "error", str(error)
+
+
+@settings(max_examples=examples(1500), deadline=None)
+@given(st.text(alphabet="{}{}ab_1 .\n×", max_size=40))
+def test_placeholders_are_scanned_as_the_reference_scans_them(text):
+    def scan(t: str) -> tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]:
+        template = expr.parse_template(t)
+        return template.names, template._parts
+
+    assert _template_verdict(scan, text) == _template_verdict(_reference_template, text)
