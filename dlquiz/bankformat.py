@@ -11,6 +11,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dlquiz.errors import BankError, ExprError, SolverError
@@ -59,6 +60,7 @@ TYPE_FIELDS = {
     "code_output": ("code", "language", "output", "rtol", "atol"),
     "recall": ("answer", "key_points"),
 }
+_QUESTION_FIELDS = {qtype: COMMON_FIELDS + fields for qtype, fields in TYPE_FIELDS.items()}
 OPTION_FIELDS = ("text", "correct", "feedback", "pin")
 PARAM_FIELDS = ("choice", "int", "float", "step", "decimals", "shape")
 DISTRACTOR_FIELDS = ("inputs", "expr", "why")
@@ -91,11 +93,13 @@ class _Reader:
         return BankError(message, self.path, line, self.qid)
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = None, *, required: bool = False) -> Any:
-        if key not in self.raw or self.raw[key] is None:
+        value = self.raw.get(key)
+        if value is None:
             if required:
                 raise self.error(f"missing required field '{key}'")
             return default
-        value = self.raw[key]
+        if value.__class__ is kind and kind is not float:
+            return value  # the usual case, settled without _is_kind (a float must still be finite)
         if not _is_kind(value, kind):
             raise self.error(f"'{key}' must be {_kind_name(kind)}, not {_describe(value)}", key)
         return value
@@ -107,9 +111,16 @@ class _Reader:
         return value
 
     def check_fields(self, allowed: tuple[str, ...], what: str) -> None:
+        if _field_set(allowed).issuperset(self.raw):
+            return
         for key in self.raw:
             if key not in allowed:
                 raise self.error(f"unknown field '{key}'{suggest(str(key), allowed)} for {what}", key)
+
+
+@cache
+def _field_set(fields: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fields)
 
 
 def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
@@ -188,7 +199,7 @@ def parse_question(raw: Any, path: str, defaults: dict[str, Any], default_topic:
             f"unknown type '{written}'{suggest(written, QUESTION_TYPES)}; use one of {', '.join(QUESTION_TYPES)}",
             "type",
         )
-    reader.check_fields(COMMON_FIELDS + TYPE_FIELDS[qtype], f"a {qtype} question")
+    reader.check_fields(_QUESTION_FIELDS[qtype], f"a {qtype} question")
     common = dict(
         id=qid,
         type=qtype,
