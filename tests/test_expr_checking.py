@@ -121,6 +121,28 @@ def test_generated_texts_get_the_reference_verdict(text):
         "x.a and y[0]",
         "min(x.a, y[0])",
         "x.a(y[0])",
+        "_x + 1",
+        "abs(_y)",
+        "x[0] + 1",
+        "min(x)[0]",
+        "foo(x) + 1",
+        # Wide trees just under and over the part limit, one kind of node each.
+        *(f"[{', '.join([part] * n)}]" for part, n in [("x+x", 49), ("x+x", 50), ("-x", 66), ("-x", 67)]),
+        *(f"[{', '.join([part] * n)}]" for part, n in [("x<y", 49), ("x<y", 50), ("abs(x)", 65), ("abs(x)", 67)]),
+        *(f"[{', '.join(['abs(x+x)'] * n)}]" for n in (39, 40)),  # 196 and 201 parts
+        *("-x" + " + x" * n for n in (28, 29)),  # 30 and 31 levels deep, the unary minus deepest
+        *("abs(x)" + " + x" * n for n in (28, 29)),
+        *("[x]" + " + x" * n for n in (28, 29)),
+        *("(x < y)" + " + x" * n for n in (28, 29)),
+        *("(x and y)" + " + x" * n for n in (28, 29)),
+        *("(x if y else z)" + " + x" * n for n in (28, 29)),
+        *("x ** y" + " + x" * n for n in (28, 29)),
+        "[" + ", ".join(["[x]"] * 99) + "]",  # 199
+        "[" + ", ".join(["[x]"] * 100) + "]",  # 201
+        "[" + ", ".join(["1e17"] * 3) + "]",
+        "[" + ", ".join(["1e19"] * 3) + "]",
+        "[" + ", ".join(["-x"] * 3) + "] + 10**18",
+        "1000000000000000001 + x",
         "[" + ", ".join(["1"] * 199) + "]",
         "[" + ", ".join(["1"] * 200) + "]",
         "x if y else z < 3 <= w",
