@@ -244,12 +244,17 @@ def _check_tree(tree: ast.Expression, text: str) -> set[str]:
             if kind not in _ALLOWED_TYPES:
                 raise ExprError(_refusal(node, text))
             if kind is ast.Name:
-                _check_name(node.id)
+                if node.id.startswith("_"):
+                    _check_name(node.id)
                 names.add(node.id)
                 if node.ctx.__class__ is not ast.Load:
                     below.append(node.ctx)
             elif kind is ast.Constant:
-                _check_constant(node.value, text, node)
+                value = node.value
+                number = value.__class__
+                # A number within bounds (not nan) needs no call; anything else gets the full check.
+                if not ((number is int or number is float) and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE):
+                    _check_constant(value, text, node)
             elif kind is ast.BinOp:
                 below += (node.left, node.op, node.right)
             elif kind is ast.Call:
