@@ -275,7 +275,12 @@ def _parse_option(reader: _Reader, item: Any, number: int) -> Option:
         )
     if not text.strip():
         raise reader.error(f"option {number} is empty", "options")
-    pinned = bool(_PINNED_TEXT.search(text)) if pin is None else pin
+    if pin is None:
+        # Every match ends in "above" or "these": testing for those first spares most options the
+        # (twenty times slower) case-insensitive search.
+        lowered = text.lower()
+        pin = ("above" in lowered or "these" in lowered) and bool(_PINNED_TEXT.search(text))
+    pinned = pin
     return Option(text=text.strip(), correct=correct, feedback=feedback, pinned=pinned)
 
 
