@@ -14,10 +14,10 @@ one mapping are errors instead of silently keeping the last; merge keys
 
 PyYAML's C parser and composer make the nodes (which carry their lines); the
 values are then built by one tight pass here rather than by PyYAML's generic
-constructor, which took about half the time of reading a large bank's YAML. The result is
-exactly what PyYAML's construction gives (tests/test_yaml_builder.py compares
-the two on generated documents); the few nodes with an explicit tag such as
-``!!set`` are still built by PyYAML's own constructors.
+constructor, which took about half the time of reading a large bank's YAML.
+The result is exactly what PyYAML's construction gives (tests/test_yaml_builder.py
+compares the two on generated documents); the few nodes with an explicit tag
+such as ``!!set`` are still built by PyYAML's own constructors.
 """
 
 from __future__ import annotations
