@@ -105,7 +105,9 @@ class _Reader:
         return value
 
     def text(self, key: str, *, required: bool = False, default: str = "") -> str:
-        value: str = self.get(key, str, default, required=required)
+        value = self.raw.get(key)
+        if value.__class__ is not str:  # text as expected settles it without the call
+            value = self.get(key, str, default, required=required)
         if required and not value.strip():
             raise self.error(f"'{key}' is empty", key)
         return value
