@@ -13,9 +13,10 @@ Prompts use ``{name}`` placeholders read by a small scanner, never by
 from __future__ import annotations
 
 import ast
+import keyword
 import math
+import re
 import warnings
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -61,6 +62,7 @@ _ALLOWED = (
     ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or,
     ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE,
 )  # fmt: skip
+_ALLOWED_TYPES = frozenset(_ALLOWED)  # ast.parse makes these exact classes, never subclasses
 
 # What each refused construct is called in the error message.
 _REFUSED: dict[type, str] = {
@@ -202,6 +204,12 @@ def _compile_text(source: str) -> Expr:
         raise ExprError("empty expression")
     if len(text) > MAX_TEXT:
         raise ExprError(f"expression is longer than {MAX_TEXT} characters: {_quote(text)}")
+    if text.isascii() and text.isidentifier() and not keyword.iskeyword(text):
+        # A bare name, the most common expression: the tree ast.parse would give, without parsing.
+        # (ASCII only: the parser would NFKC-normalise other identifiers.)
+        _check_name(text)
+        name = ast.Name(id=text, ctx=ast.Load(), lineno=1, col_offset=0, end_lineno=1, end_col_offset=len(text))
+        return Expr(text=text, names=frozenset((text,)), _tree=name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1if x else 2`: not the bank author's concern here
@@ -219,29 +227,57 @@ def _check_tree(tree: ast.Expression, text: str) -> set[str]:
     """Refuse anything outside the whitelist; return the variable names read."""
     names: set[str] = set()
     count = 0
-    queue: deque[tuple[ast.AST, int]] = deque([(tree.body, 1)])
-    while queue:  # breadth first, so the outermost problem is the one reported
-        node, depth = queue.popleft()
-        if isinstance(node, ast.Load):
-            continue
-        count += 1
-        if count > MAX_NODES:
-            raise ExprError(f"expression is too complex (more than {MAX_NODES} parts): {_quote(text)}")
-        if depth > MAX_DEPTH:
-            raise ExprError(f"expression is nested deeper than {MAX_DEPTH} levels: {_quote(text)}")
-        if not isinstance(node, _ALLOWED):
-            raise ExprError(_refusal(node, text))
-        if isinstance(node, ast.Constant):
-            _check_constant(node.value, text, node)
-        elif isinstance(node, ast.Name):
-            _check_name(node.id)
-            names.add(node.id)
-        elif isinstance(node, ast.Call):
-            _check_call(node, text)
-            # The function name is not a variable: walk only the arguments.
-            queue.extend((arg, depth + 1) for arg in node.args)
-            continue
-        queue.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    depth = 1
+    level: list[Any] = [tree.body]
+    # Breadth first, a level at a time, so the outermost problem is the one reported. Children
+    # are listed as ast.iter_child_nodes lists them (one call per node was most of the cost);
+    # the Load contexts are left out, as they are allowed and not counted.
+    while level:
+        below: list[Any] = []
+        for node in level:
+            count += 1
+            if count > MAX_NODES:
+                raise ExprError(f"expression is too complex (more than {MAX_NODES} parts): {_quote(text)}")
+            if depth > MAX_DEPTH:
+                raise ExprError(f"expression is nested deeper than {MAX_DEPTH} levels: {_quote(text)}")
+            kind = node.__class__
+            if kind not in _ALLOWED_TYPES:
+                raise ExprError(_refusal(node, text))
+            if kind is ast.Name:
+                if node.id.startswith("_"):
+                    _check_name(node.id)
+                names.add(node.id)
+                if node.ctx.__class__ is not ast.Load:
+                    below.append(node.ctx)
+            elif kind is ast.Constant:
+                value = node.value
+                number = value.__class__
+                # A number within bounds (not nan) needs no call; anything else gets the full check.
+                if not ((number is int or number is float) and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE):
+                    _check_constant(value, text, node)
+            elif kind is ast.BinOp:
+                below += (node.left, node.op, node.right)
+            elif kind is ast.Call:
+                _check_call(node, text)
+                below += node.args  # the function name is not a variable: only the arguments
+            elif kind is ast.Compare:
+                below.append(node.left)
+                below += node.ops
+                below += node.comparators
+            elif kind is ast.UnaryOp:
+                below += (node.op, node.operand)
+            elif kind is ast.BoolOp:
+                below.append(node.op)
+                below += node.values
+            elif kind is ast.IfExp:
+                below += (node.test, node.body, node.orelse)
+            elif kind is ast.List or kind is ast.Tuple:
+                below += node.elts
+                if node.ctx.__class__ is not ast.Load:
+                    below.append(node.ctx)
+            # Operators have no children.
+        level = below
+        depth += 1
     return names
 
 
@@ -659,6 +695,9 @@ class Template:
         return out
 
 
+_BRACE = re.compile("[{}]")
+
+
 def parse_template(text: str) -> Template:
     """Scan ``text`` for ``{name}`` placeholders; anything else in braces is an ExprError."""
     if not isinstance(text, str):
@@ -668,8 +707,13 @@ def parse_template(text: str) -> Template:
     literal: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        char = text[i]
-        if char == "{":
+        found = _BRACE.search(text, i)  # the text between braces is copied whole, not a character at a time
+        if found is None:
+            literal.append(text[i:])
+            break
+        literal.append(text[i : found.start()])
+        i = found.start()
+        if text[i] == "{":
             if text.startswith("{{", i):
                 literal.append("{")
                 i += 2
@@ -690,14 +734,11 @@ def parse_template(text: str) -> Template:
             if name not in names:
                 names.append(name)
             i = close + 1
-        elif char == "}":
+        else:
             if text.startswith("}}", i):
                 literal.append("}")
                 i += 2
                 continue
             raise ExprError(f"unmatched '}}' at {_quote(text[max(0, i - 20) : i + 1])}: write }}}} for a literal brace")
-        else:
-            literal.append(char)
-            i += 1
     parts.append(("".join(literal), None))
     return Template(text=text, names=tuple(names), _parts=tuple(parts))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 from banktools import write_bank
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from profiles import examples
 
 from dlquiz.loader import load_paths
 from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, RecallQuestion
+from dlquiz.yamlfile import LineDict
 
 GOOD = """
 topic: cnn
@@ -294,3 +298,23 @@ def test_yaml_numbers_read_as_yaml_1_2(tmp_path):
 
     data = parse_yaml("a: [010, 1:30, 2024-01-01, 1e-3, yes, Off, +3]\n", "f.yaml")
     assert data["a"] == [10, "1:30", "2024-01-01", 0.001, "yes", "Off", 3]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.tuples(
+        st.sampled_from(["", "x ", "Pick: ", "é "]),
+        st.sampled_from(["All", "none", "NONE", "Both", "neither", "nonE", "tall", "İ"]),
+        st.sampled_from([" of ", " OF ", " Of ", " off ", " of"]),
+        st.sampled_from(["", "the ", "THE ", "thé "]),
+        st.sampled_from(["above", "ABOVE", "These", "these", "thes", "above-board"]),
+        st.sampled_from(["", ".", " x", "s"]),
+    ).map("".join)
+    | st.text(alphabet="alnoe ofthbvİK", max_size=30)
+)
+def test_an_option_is_pinned_exactly_when_its_text_says_all_or_none_of_the_above(text):
+    from dlquiz.bankformat import _PINNED_TEXT, _parse_option, _Reader
+
+    assume(text.strip())
+    reader = _Reader(LineDict(), "bank.yaml", "q")
+    assert _parse_option(reader, text, 1).pinned == bool(_PINNED_TEXT.search(text))
