@@ -45,9 +45,8 @@ def _summary(bank: dlquiz.loader.Bank) -> tuple:
     )
 
 
-def _workers_used(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the processes that write cache entries (the workers, when parsing ahead)."""
-    writers: list[int] = []
+def _mark_writers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leave a mark in the data folder naming each process that writes a cache entry."""
     write = bankcache._write
 
     def spy(*args: object) -> None:
@@ -55,7 +54,6 @@ def _workers_used(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         (Path(os.environ["DLQUIZ_HOME"]) / f"writer-{os.getpid()}-{time.monotonic_ns()}").touch()
 
     monkeypatch.setattr(bankcache, "_write", spy)
-    return writers
 
 
 def _writers(home: Path) -> set[str]:
@@ -70,7 +68,7 @@ def test_a_large_cold_load_parses_in_workers_and_gives_the_same_bank(tmp_path, m
     for entry in (dlquiz_home / "cache" / "banks").glob("*.pickle"):
         entry.unlink()  # cold again
 
-    _workers_used(monkeypatch)
+    _mark_writers(monkeypatch)
     monkeypatch.setattr(dlquiz.loader, "PARSE_AHEAD_BYTES", 1)
     parsed = _summary(load_paths([folder]))
     assert parsed == serial  # records, file:line errors and full questions alike
