@@ -100,6 +100,12 @@ class _BankLoader(_BaseLoader):
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
+def _unreadable(node: yaml.Node) -> _LocatedError:
+    """An explicitly tagged value that its tag's constructor cannot read (PyYAML raises anything)."""
+    tag = str(node.tag).removeprefix("tag:yaml.org,2002:")
+    return _LocatedError(f"this value cannot be read as !!{tag}", node.start_mark.line + 1)
+
+
 class _LimitsUnchecked(Exception):
     """The document has what the quick build cannot count (aliases, merges, explicit tags) or is too big."""
 
@@ -147,7 +153,10 @@ class _Builder:
         if tag == _STR:
             return node.value
         if tag == _INT:
-            return int(node.value, 10)  # PyYAML's own int constructor reads a leading 0 as octal
+            try:
+                return int(node.value, 10)  # PyYAML's own int constructor reads a leading 0 as octal
+            except ValueError:  # only an explicit `!!int`: the resolver tags digits alone
+                raise _unreadable(node) from None
         if tag == _NULL:
             return None
         if tag == _BOOL and node.value in _BOOLS:
@@ -159,7 +168,10 @@ class _Builder:
         # could hold a merge key or an alias the quick build has not counted.
         if not self.checked and node.__class__ is not yaml.ScalarNode:
             raise _LimitsUnchecked
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, KeyError, TypeError, AttributeError):  # e.g. `!!bool maybe`, `!!map [1]`
+            raise _unreadable(node) from None
 
     def enter(self, size: int, depth: int) -> None:
         """Count a collection's ``size`` children at ``depth + 1`` against the limits (quick build only)."""

@@ -146,6 +146,23 @@ def test_merge_keys_work_as_in_yaml_and_own_keys_win(tmp_path):
     assert (second.prompt, second.answer, second.explanation) == ("own prompt", "from base", "X")
 
 
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("!!int abc", "int"),
+        ("!!bool maybe", "bool"),
+        ("!!float x", "float"),
+        ("!!timestamp nope", "timestamp"),
+        ("!!map [1]", "map"),
+    ],
+)
+def test_a_value_its_explicit_tag_cannot_read_is_one_line_with_its_line(value, tag):
+    text = f"topic: t\nquestions:\n  - id: q\n    difficulty: {value}\n"
+    with pytest.raises(BankError) as caught:
+        parse_yaml(text, "bank.yaml")
+    assert str(caught.value) == f"bank.yaml:4: this value cannot be read as !!{tag}"
+
+
 def test_a_key_written_twice_is_still_an_error():
     with pytest.raises(BankError, match="duplicate key 'prompt'"):
         parse_yaml("a: 1\nprompt: x\nprompt: y\n", "bank.yaml")
