@@ -118,8 +118,14 @@ def report(results: dict[float, list[list[tuple[str, float, float]]]]) -> bool:
             print(f"{kind + ': ' + what:44} " + " ".join(f"{c:12.3f}" for c in cells))
             if reads[-1] > 0 and cells[-1] > TARGET_S:
                 ok = False
-    worst = max((max(r[1], r[2]) for rows in results[reads[-1]] for r in rows), default=float("nan"))
-    print(f"{'longest pause, reading ' + str(reads[-1]) + ' s':44} {worst:12.3f}  target < {TARGET_S} s")
+    pauses = [
+        (seconds, f"{kind}: {what}, session {n + 1}")
+        for n, rows in enumerate(results[reads[-1]])
+        for kind, *both in rows
+        for seconds, what in zip(both, ("answer → feedback", "next → next question"), strict=True)
+    ]
+    worst, where = max(pauses, default=(float("nan"), ""))
+    print(f"{f'longest pause, reading {reads[-1]:g} s':44} {worst:12.3f}  target < {TARGET_S} s ({where})")
     return ok and worst < TARGET_S
 
 
