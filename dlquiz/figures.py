@@ -388,7 +388,8 @@ def gather(
     Questions not in ``topic_of`` (filtered out, or deleted from the banks)
     are left out of every figure, as the drill leaves them out.
     """
-    from dlquiz.schedule import DEFAULTS, scheduler_for
+    from dlquiz.schedule import scheduler_for
+    from dlquiz.settings import DEFAULTS
 
     scheduler = scheduler_for(store)
     cards = store.cards(topic_of)

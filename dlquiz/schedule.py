@@ -23,6 +23,7 @@ from fsrs import Card, Rating, Scheduler, State
 
 from dlquiz.days import start_of_day  # the one day boundary (re-exported: callers import it from here too)
 from dlquiz.fsrs_step import Numbers, Stepper, card_from_numbers, fresh, micros
+from dlquiz.settings import DEFAULTS  # the scheduling settings' defaults, kept with the settings
 from dlquiz.store import QuestionEvent, Review, Store
 
 __all__ = [
@@ -55,13 +56,6 @@ __all__ = [
     "queue_for",
     "cram_queue_for",
 ]
-
-# Settings this module reads from the store, with their defaults.
-DEFAULTS: dict[str, float | int] = {
-    "desired_retention": 0.9,
-    "new_per_day": 20,
-    "reviews_per_day": 200,
-}
 
 # (fast, slow) answer times in seconds per question type: a right answer
 # faster than ``fast`` is rated Easy, slower than ``slow`` Hard. Reading a

@@ -15,7 +15,6 @@ from typing import Any
 
 from dlquiz.days import learner_zone, zone_name, zone_named
 from dlquiz.errors import DlquizError, SettingError
-from dlquiz.schedule import DEFAULTS
 
 _YES, _NO = ("yes", "true", "on", "1"), ("no", "false", "off", "0")
 
@@ -74,9 +73,11 @@ TIMEZONE = "timezone"
 SETTINGS = {
     s.name: s
     for s in (
-        Setting("desired_retention", "chance of remembering a question when it comes due", float, 0.7, 0.99),
-        Setting("new_per_day", "new questions introduced per day", int, 0, 1000),
-        Setting("reviews_per_day", "reviews of seen questions per day", int, 0, 10000),
+        Setting(
+            "desired_retention", "chance of remembering a question when it comes due", float, 0.7, 0.99, default=0.9
+        ),
+        Setting("new_per_day", "new questions introduced per day", int, 0, 1000, default=20),
+        Setting("reviews_per_day", "reviews of seen questions per day", int, 0, 10000, default=200),
         Setting(TIMEZONE, "your time zone: days start at midnight there", str),
         Setting(
             "bank_paths",
@@ -88,7 +89,10 @@ SETTINGS = {
         Setting("bundled_banks", "load the banks that come with dlquiz", bool, default=True, local=True),
     )
 }
-assert set(DEFAULTS) | {TIMEZONE} <= set(SETTINGS)
+# The scheduler's settings and their defaults (dlquiz.schedule reads them from here).
+DEFAULTS: dict[str, float | int] = {
+    name: SETTINGS[name].default for name in ("desired_retention", "new_per_day", "reviews_per_day")
+}
 
 
 def parse_setting(name: str, text: str) -> Any:

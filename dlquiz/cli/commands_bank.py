@@ -113,8 +113,8 @@ def _overview(bank: list[Path] | None) -> None:
             f"{len(numeric) - len(templates)} static",
             highlight=False,
         )
-    for name in loaded.files:
-        console.print(literal(f"  {name}", style="dim"))
+    if loaded.files:  # one print: each print has its own set-up, and a folder can hold hundreds of files
+        console.print(literal("\n".join(f"  {name}" for name in loaded.files), style="dim"), soft_wrap=True)
     if loaded.errors:
         raise typer.Exit(1)
 
