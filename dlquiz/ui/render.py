@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.console import Console, Group, RenderableType
@@ -74,11 +75,40 @@ def prime() -> None:
     console.print(Markdown("A `code` span, **bold** and a list:\n\n- one\n- two"))
 
 
+# What could make Markdown read a text otherwise than as itself, outside `code` spans: inline
+# syntax, escapes, entities and HTML, a line break (block syntax needs one), a list marker at the
+# start, and a backtick left over (a span CommonMark would trim, or a run of several).
+_MARKDOWN = re.compile(r"[\\*_\[\]<>!&#|~`\n\t\r]|^(?:[-+=]|\d{1,9}[.)])(?:\s|$)")
+_CODE_SPAN = re.compile(r"`([^`\s](?:[^`\n]*[^`\s])?)`")
+
+
+def markdown(text: str) -> RenderableType:
+    """``text`` rendered as rich's Markdown renders it.
+
+    Most explanations are one plain paragraph, perhaps with `code` spans:
+    those are built here as the same styled Text, so showing them needs
+    neither markdown-it nor pygments (about a third of ``dlquiz show``'s
+    time). ``tests/test_render.py`` holds the two renderings equal on every
+    bundled text that takes this way.
+    """
+    if not text or text != text.strip() or _MARKDOWN.search(_CODE_SPAN.sub("", text)):
+        from rich.markdown import Markdown  # markdown-it: loaded only for a text that needs it
+
+        return Markdown(text)
+    paragraph = Text(justify="left")
+    end = 0
+    for span in _CODE_SPAN.finditer(text):
+        paragraph.append(text[end : span.start()])
+        paragraph.append(span.group(1), style="markdown.code")
+        end = span.end()
+    paragraph.append(text[end:])
+    # In a Group, as in Markdown's output: console.print would merge a bare Text into its
+    # own line, dropping the paragraph's left justification (lines padded to the width).
+    return Group(paragraph)
+
+
 def render_solution(console: Console, variant: Variant, result: Result | None = None) -> None:
     """The right answer, the learner's result, the explanation and the worked steps."""
-    # markdown-it: loaded only once an answer is shown, while the learner reads.
-    from rich.markdown import Markdown
-
     question = variant.question
     if result is not None and result.correct is not None:
         verdict = Text("✔ right" if result.correct else "✘ wrong", style="bold green" if result.correct else "bold red")
@@ -88,7 +118,7 @@ def render_solution(console: Console, variant: Variant, result: Result | None = 
         if result.diagnosis:
             console.print(literal(result.diagnosis, style="yellow"))
     if isinstance(question, RecallQuestion):
-        console.print(Panel(Markdown(printable(question.answer)), title="model answer", title_align="left"))
+        console.print(Panel(markdown(printable(question.answer)), title="model answer", title_align="left"))
         if question.key_points:
             console.print(Text("Key points to check yourself against:", style="bold"))
             for point in question.key_points:
@@ -100,7 +130,7 @@ def render_solution(console: Console, variant: Variant, result: Result | None = 
         for number, step in enumerate(variant.steps, start=1):
             console.print(literal(f"  {number}. {step}"))
     if question.explanation:
-        console.print(Markdown(printable(question.explanation.strip())))
+        console.print(markdown(printable(question.explanation.strip())))
 
 
 def busy_notice(console: Console) -> Callable[[float], None]:
