@@ -13,8 +13,9 @@ once, in a shuffled order, and a figure's ratio is the median over rounds of
 processes hits both sides alike. Memory is the maximum resident set size
 reported by ``/usr/bin/time -v``.
 
-Large banks and histories come from bench/make_large.py (reused from
-``--big DIR`` when present: ``DIR/b10k`` and ``DIR/h1m/progress.db``).
+Large banks and histories come from bench/make_large.py, made once into
+``--big DIR`` (default /tmp/big: ``b10k``, ``b50k``, ``h1m.db``,
+``export-1m.json``) and reused by later runs; delete them to make them anew.
 """
 
 from __future__ import annotations
@@ -239,25 +240,39 @@ def prepare(work: Path, big_src: Path | None, scale: bool) -> tuple[dict[str, Pa
     big: dict[str, Path] = {}
     if not scale:
         return homes, big
-    big["b10k"] = big_src / "b10k" if big_src and (big_src / "b10k").is_dir() else work / "b10k"
-    if not big["b10k"].is_dir():
-        subprocess.run(make + ["banks", str(big["b10k"]), "--questions", "10000", "--files", "20"], check=True)
-    big["b50k"] = work / "b50k"
-    subprocess.run(make + ["banks", str(big["b50k"]), "--questions", "50000", "--files", "100"], check=True)
+    # Large inputs are made once into --big and reused by later runs (a run only copies them).
+    keep = big_src if big_src is not None else work
+    keep.mkdir(parents=True, exist_ok=True)
+
+    def made(name: str, *argv: str) -> Path:
+        path = keep / name
+        if not path.exists():
+            part = keep / f"{name}.part"  # renamed when whole: an interrupted run leaves nothing reused
+            if part.is_dir():
+                shutil.rmtree(part)
+            else:
+                part.unlink(missing_ok=True)
+            part.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(make + [argv[0], str(part), *argv[1:]], check=True, stdout=subprocess.DEVNULL)
+            part.rename(path)
+        return path
+
+    big["b10k"] = made("b10k", "banks", "--questions", "10000", "--files", "20")
+    big["b50k"] = made("b50k", "banks", "--questions", "50000", "--files", "100")
+    history = made("h1m.db", "history", "--reviews", "1000000", "--questions", "10000")
     homes["h1m"] = work / "home-h1m"
     homes["h1m"].mkdir()
-    source = big_src / "h1m" / "progress.db" if big_src else None
-    if source and source.is_file():
-        shutil.copy(source, homes["h1m"] / "progress.db")  # never touch the shared copy
-    else:
-        subprocess.run(make + ["history", str(homes["h1m"] / "progress.db")], check=True)
+    shutil.copy(history, homes["h1m"] / "progress.db")  # never touch the kept copy
     homes["warm10k"] = work / "home-warm10k"
     homes["warm10k"].mkdir()
     env = dict(ENV, DLQUIZ_HOME=str(homes["warm10k"]))
     subprocess.run(DLQUIZ + ["list", "--bank", str(big["b10k"])], env=env, check=True, stdout=subprocess.DEVNULL)
-    big["export"] = work / "export-1m.json"
-    env = dict(ENV, DLQUIZ_HOME=str(homes["h1m"]))
-    subprocess.run(DLQUIZ + ["export", "-o", str(big["export"])], env=env, check=True)
+    big["export"] = keep / "export-1m.json"
+    if not big["export"].exists():
+        part = keep / "export-1m.json.part"
+        env = dict(ENV, DLQUIZ_HOME=str(homes["h1m"]))
+        subprocess.run(DLQUIZ + ["export", "-o", str(part)], env=env, check=True)
+        part.rename(big["export"])
     return homes, big
 
 
@@ -328,7 +343,7 @@ def main() -> int:
     parser.add_argument("--scale-runs", type=int, default=3, help="Rounds for the large-bank and history figures.")
     parser.add_argument("--quick", action="store_true", help="Start-up figures only.")
     parser.add_argument("--only", default="", help="Only figures whose name matches this regular expression.")
-    parser.add_argument("--big", type=Path, default=Path("/tmp/big"), help="Reuse large inputs from here.")
+    parser.add_argument("--big", type=Path, default=Path("/tmp/big"), help="Make large inputs here once; reuse them.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dlquiz-bench-"))
     try:
