@@ -141,14 +141,13 @@ class Loaded:
     errors: list[BankError]
 
 
-def surely_stale(path: Path) -> bool:
+def surely_stale(path: Path, directory: Path | None) -> bool:
     """Whether ``path``'s entry is missing or older than the file or dlquiz's code, from two stats.
 
     Only a hint, for deciding to parse files ahead in parallel (:func:`dlquiz.loader.parse_ahead`);
-    :func:`load_file` decides for real by the entry's key. False without a cache folder,
-    where parsing ahead would keep nothing.
+    :func:`load_file` decides for real by the entry's key. ``directory`` is :func:`cache_dir`;
+    without one (None) parsing ahead would keep nothing, so nothing is stale.
     """
-    directory = cache_dir()
     if directory is None:
         return False
     try:

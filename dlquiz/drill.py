@@ -12,7 +12,6 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from fsrs import State
 
 from dlquiz.errors import DlquizError
-from dlquiz.figures import is_right
 from dlquiz.manage import suspend
 from dlquiz.modes import Mode
 from dlquiz.question import Question
@@ -190,6 +189,8 @@ class DrillSession:
         return qid
 
     def summary(self) -> Summary:
+        from dlquiz.figures import is_right  # the stats module: loaded when the session ends, not at its start
+
         by_topic: dict[str, TopicTally] = {}
         for answer in self.core.answers:
             tally = by_topic.setdefault(answer.variant.question.topic, TopicTally())

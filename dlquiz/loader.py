@@ -15,7 +15,7 @@ from functools import partial
 from itertools import count, repeat
 from pathlib import Path
 
-from dlquiz.bankcache import gc_paused, load_file, surely_stale
+from dlquiz.bankcache import cache_dir, gc_paused, load_file, surely_stale
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.paths import bundled_banks_dir
 from dlquiz.question import Question, QuestionInfo
@@ -157,7 +157,8 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if cores < 2 or sys.platform != "linux":
         return
-    stale = [(path, display) for path, display in files if surely_stale(path)]
+    directory = cache_dir()
+    stale = [(path, display) for path, display in files if surely_stale(path, directory)]
     sizes = {path: _size(path) for path, _ in stale}
     if len(stale) < 2 or sum(sizes.values()) < PARSE_AHEAD_BYTES:
         return

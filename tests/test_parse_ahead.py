@@ -80,15 +80,22 @@ def test_a_large_cold_load_parses_in_workers_and_gives_the_same_bank(tmp_path, m
 def test_only_files_without_a_current_entry_count_as_stale(tmp_path, dlquiz_home):
     folder = _banks(tmp_path / "banks", files=2)
     first, second = sorted(folder.glob("*.yaml"))
-    assert bankcache.surely_stale(first) and bankcache.surely_stale(second)  # no entries yet
+    assert bankcache.surely_stale(first, bankcache.cache_dir()) and bankcache.surely_stale(
+        second, bankcache.cache_dir()
+    )  # no entries yet
     load_paths([folder])
-    assert not bankcache.surely_stale(first) and not bankcache.surely_stale(second)
+    assert not bankcache.surely_stale(first, bankcache.cache_dir()) and not bankcache.surely_stale(
+        second, bankcache.cache_dir()
+    )
     later = time.time() + 5
     os.utime(second, (later, later))  # edited after its entry was written
-    assert bankcache.surely_stale(second) and not bankcache.surely_stale(first)
+    assert bankcache.surely_stale(second, bankcache.cache_dir()) and not bankcache.surely_stale(
+        first, bankcache.cache_dir()
+    )
 
 
 def test_without_a_data_folder_nothing_is_parsed_ahead(tmp_path, monkeypatch):
     folder = _banks(tmp_path / "banks", files=2)
     monkeypatch.setenv("DLQUIZ_HOME", "")  # unusable: no cache, so workers would keep nothing
-    assert not bankcache.surely_stale(next(folder.glob("*.yaml")))
+    assert bankcache.cache_dir() is None
+    assert not bankcache.surely_stale(next(folder.glob("*.yaml")), bankcache.cache_dir())
