@@ -693,14 +693,21 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
                 if key == "reviews" and "reviews" not in head and stream.peek() == "[":
                     head["reviews"] = []
                     stream.take("[", "'['")
-                    i, item = 0, stream.peek() != "]"
-                    while item:
-                        row = checks.add(i, stream.value())
+
+                    def take_review(i: int, raw: Any) -> None:
+                        row = checks.add(i, raw)
                         if row is not None and checks.field_error is None:
                             if row[-1] is None:
                                 tally.add(store, row)
                             else:
                                 waiting.append(row)
+
+                    i, item = 0, stream.peek() != "]"
+                    while item:
+                        for raw in stream.items():
+                            take_review(i, raw)
+                            i += 1
+                        take_review(i, stream.value())
                         i += 1
                         item = stream.take(",]", "',' delimiter") == ","
                     if i == 0:
