@@ -674,13 +674,16 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
     now = now or datetime.now(timezone.utc)
     with _open_export(path) as handle, _reading(path), store.bulk(), store.transaction():
         # Most of the log new: build its indexes once at the end rather than row by row.
-        big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * store.review_count()
+        logged = store.review_count()
+        big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * logged
         with store.indexes_deferred("reviews") if big else nullcontext(store):
             stream = JsonStream(handle)
             if stream.peek() != "{":
                 parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
             checks = _ReviewChecks(now)
-            tally = _Tally()
+            # Into an empty log, no uid can be known already: one the file repeats makes
+            # it refused (checks.raise_first), and the whole import rolls back.
+            tally = _Tally(look=logged > 0)
             waiting: list[tuple[Any, ...]] = []  # rows that name their exam by uid
             head: dict[str, Any] = {}
             stream.take("{", "'{'")
@@ -761,7 +764,8 @@ class _Tally:
 
     BATCH = 5000
 
-    def __init__(self) -> None:
+    def __init__(self, *, look: bool = True) -> None:
+        self.look = look  # for uids already logged (Store.add_review_rows)
         self.imported = 0
         self.present = 0
         self.touched: set[str] = set()
@@ -776,7 +780,7 @@ class _Tally:
 
     def flush(self, store: Store) -> None:
         """Write the pending reviews (those not already logged)."""
-        added = store.add_review_rows(self.pending)
+        added = store.add_review_rows(self.pending, look=self.look)
         self.imported += len(added)
         self.present += len(self.pending) - len(added)
         # question_id and mode, by their places in the row
