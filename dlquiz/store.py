@@ -148,6 +148,8 @@ def parse_utc(text: str) -> datetime:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     dt = datetime.fromisoformat(text)
+    if dt.tzinfo is timezone.utc:  # "+00:00", as iso_utc writes: a million per import's card rebuild
+        return dt
     if dt.tzinfo is None:
         raise ValueError(f"time has no UTC offset: {text!r}")
     return dt.astimezone(timezone.utc)
