@@ -503,16 +503,14 @@ def _first_repeat(packed: bytearray, at: array[int]) -> tuple[int, int] | None:
     halves = np.frombuffer(packed, dtype=">u8").reshape(-1, 2)
     positions = np.frombuffer(at, dtype=np.int64)
     high, low = halves[:, 0], halves[:, 1]
-    # Stable: equal uids keep the order they were read in, so each run starts at its first place.
+    # By uid, then position: each run of one uid starts at its first place.
     order = np.lexsort((positions, low, high))
     high, low, positions = high[order], low[order], positions[order]
     again = np.flatnonzero((high[1:] == high[:-1]) & (low[1:] == low[:-1])) + 1
     if not len(again):
         return None
     k = int(again[np.argmin(positions[again])])
-    first = k
-    while first and high[first - 1] == high[k] and low[first - 1] == low[k]:
-        first -= 1
+    first = int(np.flatnonzero((high == high[k]) & (low == low[k]))[0])
     return int(positions[k]), int(positions[first])
 
 
