@@ -16,9 +16,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,7 +31,19 @@ from dlquiz.figures import per_topic, retrievabilities, tally_by
 from dlquiz.jsonstream import JsonStream
 from dlquiz.schedule import rebuild_cards, scheduler_for
 from dlquiz.settings import SETTINGS, portable
-from dlquiz.store import EVENT_KINDS, MODES, Exam, QuestionEvent, Review, Store, card_to_dict, iso_utc, parse_utc
+from dlquiz.store import (
+    EVENT_KINDS,
+    MODES,
+    Exam,
+    QuestionEvent,
+    Review,
+    Store,
+    card_to_dict,
+    iso_utc,
+    parse_utc,
+    review_from_row,
+    review_row,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -171,6 +185,7 @@ _MAX_INT = 2**63 - 1
 _EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _SKEW = timedelta(days=1)
 MAX_DURATION_MS = 24 * 3600 * 1000
+_MAX_ANSWER = 100_000
 # An exported review takes about 330 bytes of JSON; a lower figure errs towards "mostly new".
 _EXPORTED_REVIEW_BYTES = 250
 
@@ -316,7 +331,7 @@ def _parse_review(raw: Any, where: str, now: datetime) -> tuple[Review, str | No
         uid=_field(raw, "uid", where, _is_id, "a non-empty string"),
         question_id=_field(raw, "question_id", where, _is_id, "a non-empty string"),
         seed=_field(raw, "seed", where, _is_int, "an integer", optional=True),
-        answer=_field(raw, "answer", where, lambda v: _is_text(v) and len(v) <= 100_000, "a string"),
+        answer=_field(raw, "answer", where, lambda v: _is_text(v) and len(v) <= _MAX_ANSWER, "a string"),
         correct=_field(raw, "correct", where, lambda v: isinstance(v, bool), "true, false or null", optional=True),
         rating=_field(raw, "rating", where, lambda v: _is_int(v) and 1 <= v <= 4, "an integer 1-4"),
         reviewed_at=_required_time(raw, "reviewed_at", where, now),
@@ -329,6 +344,57 @@ def _parse_review(raw: Any, where: str, now: datetime) -> tuple[Review, str | No
         raise _bad(_at(where, "rating"), "a wrong answer cannot be rated Easy")
     exam_uid = _field(raw, "exam_uid", where, _is_id, "a string", optional=True)
     return review, exam_uid
+
+
+# Times as dlquiz writes them (iso_utc): text of this form is stored as it is,
+# and compares as text in the order of the times it names.
+_CANONICAL_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
+
+
+def _usual_review_row(raw: Any, earliest: str, latest: str) -> tuple[Any, ...] | None:
+    """The insert row of a review in the form an export writes, with its exam's uid in place of
+    the exam's row id; None for anything else, valid or not (then :func:`_parse_review` decides).
+
+    Accepts only what :func:`_parse_review` accepts, and gives the row its review would: at a
+    million reviews per import, building and checking a ``Review`` field by field cost more
+    than the rest of the import together. Non-ASCII text and other time forms take the long way.
+    """
+    if type(raw) is not dict:
+        return None
+    get = raw.get
+    uid, qid, answer, at = get("uid"), get("question_id"), get("answer"), get("reviewed_at")
+    seed, correct, exam_uid = get("seed", _MISSING), get("correct", _MISSING), get("exam_uid", _MISSING)
+    rating, duration, mode = get("rating"), get("duration_ms"), get("mode")
+    if not (
+        type(uid) is str
+        and 0 < len(uid) <= 200
+        and uid.isascii()
+        and type(qid) is str
+        and 0 < len(qid) <= 200
+        and qid.isascii()
+        and (seed is None or (type(seed) is int and -_MAX_INT <= seed <= _MAX_INT))
+        and type(answer) is str
+        and len(answer) <= _MAX_ANSWER
+        and answer.isascii()
+        and (correct is None or correct is True or correct is False)
+        and type(rating) is int
+        and 1 <= rating <= 4
+        and not (correct is False and rating == 4)
+        and type(at) is str
+        and earliest <= at <= latest
+        and _CANONICAL_TIME.fullmatch(at)
+        and type(duration) is int
+        and 0 <= duration <= MAX_DURATION_MS
+        and type(mode) is str
+        and mode in MODES
+        and (exam_uid is None or (type(exam_uid) is str and 0 < len(exam_uid) <= 200 and exam_uid.isascii()))
+    ):
+        return None
+    try:
+        datetime.fromisoformat(at)  # the digits name a real day and time
+    except ValueError:
+        return None
+    return (uid, qid, seed, answer, None if correct is None else int(correct), rating, at, duration, mode, exam_uid)
 
 
 def _check_head(data: Any, now: datetime) -> tuple[dict[str, Any], list[Exam]]:
@@ -394,6 +460,60 @@ def _check_events(data: dict[str, Any], now: datetime) -> tuple[QuestionEvent, .
     return tuple(_parse_event(item, f"question_events[{i}]", now) for i, item in enumerate(raw))
 
 
+class _UidPositions:
+    """Where each review uid first appears in a file, and the first that appears again.
+
+    A million uids as the keys of a dict took half of a large import's memory.
+    The forms dlquiz writes (UUID text, with or without dashes, lowercase) are
+    kept as their 16 bytes in a bytearray, each beside its position; the order
+    they are found in is only settled once, by sorting, when asked. Any other
+    text is kept as it is. Each form has its own store, so two texts are the
+    same uid exactly when they are equal as text.
+    """
+
+    _HEX = re.compile(r"[0-9a-f]{32}")
+    _DASHED = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+    def __init__(self) -> None:
+        self._packed = {32: (bytearray(), array("q")), 36: (bytearray(), array("q"))}
+        self._other: dict[str, int] = {}
+        self._other_repeat: tuple[int, int] | None = None
+
+    def add(self, uid: str, i: int) -> None:
+        n = len(uid)
+        if (n == 32 and self._HEX.fullmatch(uid)) or (n == 36 and self._DASHED.fullmatch(uid)):
+            packed, at = self._packed[n]
+            packed += bytes.fromhex(uid.replace("-", "") if n == 36 else uid)
+            at.append(i)
+        elif uid in self._other:
+            if self._other_repeat is None:
+                self._other_repeat = (i, self._other[uid])
+        else:
+            self._other[uid] = i
+
+    def first_repeat(self) -> tuple[int, int] | None:
+        """``(i, j)``: the first position ``i`` whose uid was already at ``j`` (its first place), if any."""
+        found = [_first_repeat(packed, at) for packed, at in self._packed.values() if at]
+        return min((f for f in [self._other_repeat, *found] if f is not None), default=None)
+
+
+def _first_repeat(packed: bytearray, at: array[int]) -> tuple[int, int] | None:
+    import numpy as np  # only an import needs it, and only here
+
+    halves = np.frombuffer(packed, dtype=">u8").reshape(-1, 2)
+    positions = np.frombuffer(at, dtype=np.int64)
+    high, low = halves[:, 0], halves[:, 1]
+    # By uid, then position: each run of one uid starts at its first place.
+    order = np.lexsort((positions, low, high))
+    high, low, positions = high[order], low[order], positions[order]
+    again = np.flatnonzero((high[1:] == high[:-1]) & (low[1:] == low[:-1])) + 1
+    if not len(again):
+        return None
+    k = int(again[np.argmin(positions[again])])
+    first = int(np.flatnonzero((high == high[k]) & (low == low[k]))[0])
+    return int(positions[k]), int(positions[first])
+
+
 class _ReviewChecks:
     """The checks across reviews (unique uids, known exams), fed one review at a time.
 
@@ -402,40 +522,44 @@ class _ReviewChecks:
     duplicate or unknown exam by position.
     """
 
-    def __init__(self) -> None:
-        self.seen: dict[str, int] = {}
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.earliest = iso_utc(_EARLIEST)
+        self.latest = iso_utc(now + _SKEW)
+        self.uids = _UidPositions()
         self.field_error: StoreError | None = None
-        self.link_error: tuple[int, StoreError] | None = None
         self.exam_refs: list[tuple[int, str]] = []
 
-    def add(self, i: int, raw: Any, now: datetime) -> tuple[Review, str | None] | None:
-        try:
-            review, exam_uid = _parse_review(raw, f"reviews[{i}]", now)
-        except StoreError as error:
-            self.field_error = self.field_error or error
-            return None
-        if review.uid in self.seen:
-            self._link(i, _bad(f"reviews[{i}].uid", f"duplicate of reviews[{self.seen[review.uid]}]"))
-        else:
-            self.seen[review.uid] = i
-        if exam_uid is not None:
-            self.exam_refs.append((i, exam_uid))
-        return review, exam_uid
-
-    def _link(self, i: int, error: StoreError) -> None:
-        if self.link_error is None or i < self.link_error[0]:
-            self.link_error = (i, error)
+    def add(self, i: int, raw: Any) -> tuple[Any, ...] | None:
+        """The insert row of review ``i`` with its exam's uid (or None) as the last value; None if invalid."""
+        row = _usual_review_row(raw, self.earliest, self.latest)
+        if row is None:
+            try:
+                review, exam_uid = _parse_review(raw, f"reviews[{i}]", self.now)
+            except StoreError as error:
+                self.field_error = self.field_error or error
+                return None
+            row = review_row(review)[:-1] + (exam_uid,)
+        self.uids.add(row[0], i)
+        if row[-1] is not None:
+            self.exam_refs.append((i, row[-1]))
+        return row
 
     def raise_first(self, exams: list[Exam]) -> None:
         if self.field_error is not None:
             raise self.field_error
+        errors = []
+        repeat = self.uids.first_repeat()
+        if repeat is not None:
+            i, j = repeat
+            errors.append((i, _bad(f"reviews[{i}].uid", f"duplicate of reviews[{j}]")))
         known = {exam.uid for exam in exams}
         for i, exam_uid in self.exam_refs:
             if exam_uid not in known:
-                self._link(i, _bad(f"reviews[{i}].exam_uid", f"no exam with uid {exam_uid!r} in exams"))
+                errors.append((i, _bad(f"reviews[{i}].exam_uid", f"no exam with uid {exam_uid!r} in exams")))
                 break
-        if self.link_error is not None:
-            raise self.link_error[1]
+        if errors:
+            raise min(errors, key=lambda error: error[0])[1]
 
 
 def parse_progress(data: Any, now: datetime | None = None) -> Progress:
@@ -445,11 +569,12 @@ def parse_progress(data: Any, now: datetime | None = None) -> Progress:
     """
     now = now or datetime.now(timezone.utc)
     settings, exams = _check_head(data, now)
-    checks = _ReviewChecks()
-    reviews = [checks.add(i, raw, now) for i, raw in enumerate(data["reviews"])]
+    checks = _ReviewChecks(now)
+    rows = [checks.add(i, raw) for i, raw in enumerate(data["reviews"])]
     checks.raise_first(exams)
     events = _check_events(data, now)
-    return Progress(settings=settings, reviews=[r for r in reviews if r is not None], exams=exams, events=events)
+    reviews = [(review_from_row((None, *row[:-1], None)), row[-1]) for row in rows if row is not None]
+    return Progress(settings=settings, reviews=reviews, exams=exams, events=events)
 
 
 def _open_export(path: Path) -> TextIO:
@@ -530,7 +655,7 @@ def import_progress(store: Store, progress: Progress) -> ImportResult:
         exam_ids, exams_added = _merge_exams(store, progress.exams)
         tally = _Tally()
         for review, exam_uid in progress.reviews:
-            tally.add(store, review, exam_ids[exam_uid] if exam_uid else None)
+            tally.add(store, review_row(review)[:-1] + (exam_ids[exam_uid] if exam_uid else None,))
         tally.merge_events(store, progress.events)
         return tally.finish(store, exams_added, added_settings)
 
@@ -547,14 +672,17 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
     now = now or datetime.now(timezone.utc)
     with _open_export(path) as handle, _reading(path), store.bulk(), store.transaction():
         # Most of the log new: build its indexes once at the end rather than row by row.
-        big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * store.review_count()
+        logged = store.review_count()
+        big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * logged
         with store.indexes_deferred("reviews") if big else nullcontext(store):
             stream = JsonStream(handle)
             if stream.peek() != "{":
                 parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
-            checks = _ReviewChecks()
-            tally = _Tally()
-            waiting: list[tuple[Review, str]] = []
+            checks = _ReviewChecks(now)
+            # Into an empty log, no uid can be known already: one the file repeats makes
+            # it refused (checks.raise_first), and the whole import rolls back.
+            tally = _Tally(look=logged > 0)
+            waiting: list[tuple[Any, ...]] = []  # rows that name their exam by uid
             head: dict[str, Any] = {}
             stream.take("{", "'{'")
             more = stream.peek() != "}"
@@ -566,15 +694,21 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
                 if key == "reviews" and "reviews" not in head and stream.peek() == "[":
                     head["reviews"] = []
                     stream.take("[", "'['")
+
+                    def take_review(i: int, raw: Any) -> None:
+                        row = checks.add(i, raw)
+                        if row is not None and checks.field_error is None:
+                            if row[-1] is None:
+                                tally.add(store, row)
+                            else:
+                                waiting.append(row)
+
                     i, item = 0, stream.peek() != "]"
                     while item:
-                        checked = checks.add(i, stream.value(), now)
-                        if checked is not None and checks.field_error is None:
-                            review, exam_uid = checked
-                            if exam_uid is None:
-                                tally.add(store, review, None)
-                            else:
-                                waiting.append((review, exam_uid))
+                        for raw in stream.items():
+                            take_review(i, raw)
+                            i += 1
+                        take_review(i, stream.value())
                         i += 1
                         item = stream.take(",]", "',' delimiter") == ","
                     if i == 0:
@@ -589,8 +723,8 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
             events = _check_events(head, now)
             added_settings = _merge_settings(store, settings)
             exam_ids, exams_added = _merge_exams(store, exams)
-            for review, exam_uid in waiting:
-                tally.add(store, review, exam_ids[exam_uid])
+            for row in waiting:
+                tally.add(store, row[:-1] + (exam_ids[row[-1]],))
             tally.flush(store)  # every review in before the indexes are built
         tally.merge_events(store, events)
         return tally.finish(store, exams_added, added_settings)
@@ -628,26 +762,27 @@ class _Tally:
 
     BATCH = 5000
 
-    def __init__(self) -> None:
+    def __init__(self, *, look: bool = True) -> None:
+        self.look = look  # for uids already logged (Store.add_review_rows)
         self.imported = 0
         self.present = 0
         self.touched: set[str] = set()
         self.events_added = 0
-        self.pending: list[Review] = []
+        self.pending: list[tuple[Any, ...]] = []
 
-    def add(self, store: Store, review: Review, exam_id: int | None) -> None:
-        if exam_id is not None:  # replace() costs as much as validating a review: only when needed
-            review = replace(review, exam_id=exam_id)
-        self.pending.append(review)
+    def add(self, store: Store, row: tuple[Any, ...]) -> None:
+        """Queue a review's insert row (``store.review_row``)."""
+        self.pending.append(row)
         if len(self.pending) >= self.BATCH:
             self.flush(store)
 
     def flush(self, store: Store) -> None:
         """Write the pending reviews (those not already logged)."""
-        added = store.add_reviews(self.pending)
+        added = store.add_review_rows(self.pending, look=self.look)
         self.imported += len(added)
         self.present += len(self.pending) - len(added)
-        self.touched.update(r.question_id for r in added if r.mode != "cram")
+        # question_id and mode, by their places in the row
+        self.touched.update(row[1] for row in added if row[8] != "cram")
         self.pending = []
 
     def merge_events(self, store: Store, events: tuple[QuestionEvent, ...]) -> None:

@@ -476,8 +476,15 @@ def test_a_streamed_import_ends_as_the_whole_file_import(source, tmp_path, chunk
         (lambda d: d.pop("cards"), r"cards: missing"),
     ],
 )
-def test_a_streamed_import_refuses_what_the_whole_file_import_refuses(source, tmp_path, change, message):
+@pytest.mark.parametrize("used", [True, False], ids=["into-a-used-store", "into-an-empty-store"])
+def test_a_streamed_import_refuses_what_the_whole_file_import_refuses(
+    source, tmp_path, change, message, used, monkeypatch
+):
+    # An empty store takes the reviews without looking up their uids: a repeated one must still be refused.
+    import dlquiz.transfer
     from dlquiz.transfer import import_file
+
+    monkeypatch.setattr(dlquiz.transfer._Tally, "BATCH", 2)  # written before the whole file is read
 
     data = copy.deepcopy(export_progress(source, TOPICS, T0))
     change(data)
@@ -486,7 +493,8 @@ def test_a_streamed_import_refuses_what_the_whole_file_import_refuses(source, tm
     with pytest.raises(StoreError, match=message):
         read_progress(path)
     with fresh_store(tmp_path, "other") as other:
-        populate(other, T0 + timedelta(days=100), prefix="o-")
+        if used:
+            populate(other, T0 + timedelta(days=100), prefix="o-")
         before = other.dump()
         with pytest.raises(StoreError, match=r"bad\.json: " + message):
             import_file(other, path)
