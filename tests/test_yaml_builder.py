@@ -74,6 +74,9 @@ def _assert_same(new: Any, ref: Any, pairs: dict[int, int], path: str = "") -> N
 
 def assert_reads_alike(text: str) -> None:
     new, ref = _outcome(text, reference=False), _outcome(text, reference=True)
+    if ref[0] == "exception":  # PyYAML's constructor failing on an explicit tag: one bank error line now
+        assert new[0] == "error" and "cannot be read as !!" in new[1], (new, ref)
+        return
     assert new[0] == ref[0], (new, ref)
     if ref[0] == "value":
         _assert_same(new[1], ref[1], {})
