@@ -70,12 +70,14 @@ def test_every_bundled_text_looks_the_same_either_way(width):
         "tab\there",
         "+ plus item",
         "=",
+        "---",
+        "-1 is the answer",
     ],
 )
 def test_what_markdown_would_read_differently_goes_through_markdown(text):
     assert isinstance(markdown(text), Markdown)
 
 
-@given(st.text(alphabet="ab1 .-+`*_()=x\n#", max_size=40))
+@given(st.text(alphabet="ab1 .-+`*_()=x\n#\"':/@!;{}[]<>\\&\xa0é", max_size=40))
 def test_generated_texts_look_the_same_either_way(text):
     assert _shown(markdown(text), 30) == _shown(Markdown(text), 30)

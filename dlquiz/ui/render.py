@@ -76,9 +76,10 @@ def prime() -> None:
 
 
 # What could make Markdown read a text otherwise than as itself, outside `code` spans: inline
-# syntax, escapes, entities and HTML, a line break (block syntax needs one), a list marker at the
-# start, and a backtick left over (a span CommonMark would trim, or a run of several).
-_MARKDOWN = re.compile(r"[\\*_\[\]<>!&#|~`\n\t\r]|^(?:[-+=]|\d{1,9}[.)])(?:\s|$)")
+# syntax, escapes, entities and HTML, a line break (block syntax needs one), a list marker or a
+# thematic break ("---") at the start, and a backtick left over (a span CommonMark would trim, or
+# a run of several).
+_MARKDOWN = re.compile(r"[\\*_\[\]<>!&#|~`\n\t\r]|^(?:[-+=]|\d{1,9}[.)])")
 _CODE_SPAN = re.compile(r"`([^`\s](?:[^`\n]*[^`\s])?)`")
 
 
