@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -151,11 +152,12 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
     only write cache entries (safe with concurrent writers); the load that
     follows then reads them, as on any warm start, and parses in-process
     whatever they did not cache, with its errors reported as usual. Where
-    processes cannot be forked (not Linux), or the cold files are small, it
-    does nothing.
+    processes cannot be forked safely (not Linux, or other threads running),
+    or the cold files are small, it does nothing.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if cores < 2 or sys.platform != "linux":
+    # Forking a process with other threads can copy a lock some thread holds, and deadlock.
+    if cores < 2 or sys.platform != "linux" or threading.active_count() > 1:
         return
     directory = cache_dir()
     stale = [(path, display) for path, display in files if surely_stale(path, directory)]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -37,23 +40,39 @@ def _banks(folder: Path, files: int = 4, per_file: int = 30) -> Path:
     return folder
 
 
-def _summary(bank: dlquiz.loader.Bank) -> tuple:
-    return (
-        [(i.id, i.topic, i.path, i.line) for i in bank.infos],
-        [str(e) for e in bank.errors],
-        [q.prompt for q in bank.all_questions()],
+# Run in a fresh interpreter: parsing ahead forks only a process without other threads, and a
+# pytest-xdist worker has some. Each process that writes a cache entry leaves its pid in a file.
+LOAD = """
+import os, sys
+from pathlib import Path
+from dlquiz import bankcache
+import dlquiz.loader as loader
+
+write = bankcache._write
+def marked(*args):
+    write(*args)
+    with open(os.path.join(os.environ["DLQUIZ_HOME"], f"writer-{os.getpid()}"), "w"):
+        pass
+bankcache._write = marked
+loader.PARSE_AHEAD_BYTES = int(sys.argv[2])
+bank = loader.load_paths([Path(sys.argv[1])])
+print(os.getpid())
+for info in bank.infos:
+    print(info.id, info.topic, info.path, info.line)
+for error in bank.errors:
+    print(error)
+for question in bank.all_questions():
+    print(question.prompt)
+"""
+
+
+def _load(folder: Path, threshold: int) -> tuple[str, str]:
+    """What a fresh process loads from ``folder`` (records, errors, prompts), and its pid."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD, str(folder), str(threshold)], capture_output=True, text=True, check=True
     )
-
-
-def _mark_writers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Leave a mark in the data folder naming each process that writes a cache entry."""
-    write = bankcache._write
-
-    def spy(*args: object) -> None:
-        write(*args)  # type: ignore[arg-type]
-        (Path(os.environ["DLQUIZ_HOME"]) / f"writer-{os.getpid()}-{time.monotonic_ns()}").touch()
-
-    monkeypatch.setattr(bankcache, "_write", spy)
+    pid, _, loaded = done.stdout.partition("\n")
+    return pid, loaded
 
 
 def _writers(home: Path) -> set[str]:
@@ -61,41 +80,33 @@ def _writers(home: Path) -> set[str]:
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2, reason="one core")
-def test_a_large_cold_load_parses_in_workers_and_gives_the_same_bank(tmp_path, monkeypatch, dlquiz_home):
+def test_a_large_cold_load_parses_in_workers_and_gives_the_same_bank(tmp_path, dlquiz_home):
     folder = _banks(tmp_path / "banks")
-    serial = _summary(load_paths([folder]))  # one process: the small bank is under the threshold
-    assert _writers(dlquiz_home) == set()
-    for entry in (dlquiz_home / "cache" / "banks").glob("*.pickle"):
-        entry.unlink()  # cold again
+    pid, serial = _load(folder, threshold=10**12)  # one process
+    assert _writers(dlquiz_home) == {pid}
+    for mark in [*dlquiz_home.glob("writer-*"), *(dlquiz_home / "cache" / "banks").glob("*.pickle")]:
+        mark.unlink()  # cold again
 
-    _mark_writers(monkeypatch)
-    monkeypatch.setattr(dlquiz.loader, "PARSE_AHEAD_BYTES", 1)
-    parsed = _summary(load_paths([folder]))
+    pid, parsed = _load(folder, threshold=1)
     assert parsed == serial  # records, file:line errors and full questions alike
     writers = _writers(dlquiz_home)
-    assert writers and str(os.getpid()) not in writers  # every entry was written by a worker
-    assert any("bank2.yaml:" in error and "broken" in error for error in parsed[1])
+    assert writers and pid not in writers  # every entry was written by a worker
+    assert "bank2.yaml:" in parsed and "broken" in parsed
 
 
-def test_only_files_without_a_current_entry_count_as_stale(tmp_path, dlquiz_home):
-    folder = _banks(tmp_path / "banks", files=2)
-    first, second = sorted(folder.glob("*.yaml"))
-    assert bankcache.surely_stale(first, bankcache.cache_dir()) and bankcache.surely_stale(
-        second, bankcache.cache_dir()
-    )  # no entries yet
-    load_paths([folder])
-    assert not bankcache.surely_stale(first, bankcache.cache_dir()) and not bankcache.surely_stale(
-        second, bankcache.cache_dir()
-    )
-    later = time.time() + 5
-    os.utime(second, (later, later))  # edited after its entry was written
-    assert bankcache.surely_stale(second, bankcache.cache_dir()) and not bankcache.surely_stale(
-        first, bankcache.cache_dir()
-    )
+def test_a_process_with_other_threads_does_not_fork(tmp_path, dlquiz_home, monkeypatch):
+    import concurrent.futures
 
-
-def test_without_a_data_folder_nothing_is_parsed_ahead(tmp_path, monkeypatch):
-    folder = _banks(tmp_path / "banks", files=2)
-    monkeypatch.setenv("DLQUIZ_HOME", "")  # unusable: no cache, so workers would keep nothing
-    assert bankcache.cache_dir() is None
-    assert not bankcache.surely_stale(next(folder.glob("*.yaml")), bankcache.cache_dir())
+    folder = _banks(tmp_path / "banks")
+    monkeypatch.setattr(dlquiz.loader, "PARSE_AHEAD_BYTES", 1)
+    pools: list[object] = []
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", lambda *a, **k: pools.append(a))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        bank = load_paths([folder])
+    finally:
+        stop.set()
+        other.join()
+    assert pools == [] and len(bank.infos) == 4 * 30  # parsed here; the broken question is an error
