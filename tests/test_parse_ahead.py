@@ -110,3 +110,25 @@ def test_a_process_with_other_threads_does_not_fork(tmp_path, dlquiz_home, monke
         stop.set()
         other.join()
     assert pools == [] and len(bank.infos) == 4 * 30  # parsed here; the broken question is an error
+
+
+def test_only_files_without_a_current_entry_count_as_stale(tmp_path, dlquiz_home):
+    folder = _banks(tmp_path / "banks", files=2)
+    first, second = sorted(folder.glob("*.yaml"))
+
+    def stale(path: Path) -> bool:
+        return bankcache.surely_stale(path, bankcache.cache_dir())
+
+    assert stale(first) and stale(second)  # no entries yet
+    load_paths([folder])
+    assert not stale(first) and not stale(second)
+    later = time.time() + 5
+    os.utime(second, (later, later))  # edited after its entry was written
+    assert stale(second) and not stale(first)
+
+
+def test_without_a_data_folder_nothing_is_parsed_ahead(tmp_path, monkeypatch):
+    folder = _banks(tmp_path / "banks", files=2)
+    monkeypatch.setenv("DLQUIZ_HOME", "")  # unusable: no cache, so workers would keep nothing
+    assert bankcache.cache_dir() is None
+    assert not bankcache.surely_stale(next(folder.glob("*.yaml")), bankcache.cache_dir())
