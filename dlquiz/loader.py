@@ -160,6 +160,8 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
     if cores < 2 or sys.platform != "linux" or threading.active_count() > 1:
         return
     directory = cache_dir()
+    if directory is None or not _writable(directory):  # entries the workers cannot keep: parse once, here
+        return
     stale = [(path, display) for path, display in files if surely_stale(path, directory)]
     sizes = {path: _size(path) for path, _ in stale}
     if len(stale) < 2 or sum(sizes.values()) < PARSE_AHEAD_BYTES:
@@ -174,6 +176,14 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
                 pass
     except Exception:  # noqa: BLE001 - a worker that failed leaves its files to the in-process load
         return
+
+
+def _writable(directory: Path) -> bool:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK)
 
 
 def _size(path: Path) -> int:

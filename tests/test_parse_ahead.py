@@ -112,6 +112,28 @@ def test_a_process_with_other_threads_does_not_fork(tmp_path, dlquiz_home, monke
     assert pools == [] and len(bank.infos) == 4 * 30  # parsed here; the broken question is an error
 
 
+NO_POOL = """
+import concurrent.futures, sys
+from pathlib import Path
+import dlquiz.loader as loader
+
+def refuse(*args, **kwargs):
+    sys.exit("a worker pool was started")
+concurrent.futures.ProcessPoolExecutor = refuse
+loader.PARSE_AHEAD_BYTES = 1
+print(len(loader.load_paths([Path(sys.argv[1])]).infos))
+"""
+
+
+def test_a_data_folder_that_cannot_keep_entries_is_not_parsed_ahead(tmp_path):
+    folder = _banks(tmp_path / "banks")
+    (tmp_path / "a-file").write_text("not a folder")
+    env = dict(os.environ, DLQUIZ_HOME=str(tmp_path / "a-file" / "home"))  # no cache folder can be made there
+    done = subprocess.run([sys.executable, "-c", NO_POOL, str(folder)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(4 * 30)  # every file parsed once, here
+
+
 def test_only_files_without_a_current_entry_count_as_stale(tmp_path, dlquiz_home):
     folder = _banks(tmp_path / "banks", files=2)
     first, second = sorted(folder.glob("*.yaml"))
