@@ -487,6 +487,15 @@ def test_every_counting_path_gives_the_same_figures(store, monkeypatch):
     assert gather(store, TOPIC_OF, NOW, NY).to_json() == in_python
 
 
+def test_a_list_of_every_reviewed_question_is_not_tested_review_by_review(store, monkeypatch):
+    every = {**TOPIC_OF, "gone": "old"}  # "gone" is the one reviewed question TOPIC_OF lacks
+    assert store._scoped(every)[1] == "1" and store._scoped(TOPIC_OF)[1] != "1"
+    unfiltered = gather(store, every, NOW, NY).to_json()
+    monkeypatch.setattr(Store, "_covers_every_reviewed", lambda self, ids: False)
+    assert store._scoped(every)[1] != "1"
+    assert gather(store, every, NOW, NY).to_json() == unfiltered  # the same figures as testing each review
+
+
 def test_bar_chart_groups_days_that_do_not_fit():
     from dlquiz.ui.stats import bar_chart
 
