@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from dlquiz.days import zone_name
@@ -158,6 +157,8 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: An
 
 def render_summary(console: Console, summary: Summary, now: datetime, tz: tzinfo = timezone.utc) -> None:
     if summary.answered:
+        from rich.table import Table  # at the end of a session only: not on the way to the first question
+
         table = Table(title=f"{summary.answered} answered, {summary.right} right")
         table.add_column("topic")
         table.add_column("answered", justify="right")
