@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 
 from dlquiz.schedule import rebuild_card, scheduler_for, set_aside, start_of_day
-from dlquiz.store import QuestionEvent, Store
+from dlquiz.store import EventKind, QuestionEvent, Store
 
 __all__ = ["bury", "rename", "reset", "suspend", "tomorrow", "unsuspend"]
 
@@ -21,7 +21,7 @@ def tomorrow(now: datetime, tz: tzinfo) -> datetime:
     return start_of_day(start_of_day(now, tz) + timedelta(hours=36), tz)
 
 
-def _log(store: Store, ids: Iterable[str], kind: str, now: datetime, until: datetime | None = None) -> None:
+def _log(store: Store, ids: Iterable[str], kind: EventKind, now: datetime, until: datetime | None = None) -> None:
     with store.transaction():
         for qid in ids:
             store.add_event(QuestionEvent(question_id=qid, kind=kind, at=now, until=until))

@@ -41,12 +41,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from fsrs import Card, State
 
 from dlquiz import paths
 from dlquiz.errors import StoreBusy, StoreError
+from dlquiz.modes import MODES, Mode
 
 __all__ = [
     "Store",
@@ -54,6 +55,7 @@ __all__ = [
     "Exam",
     "QuestionEvent",
     "EVENT_KINDS",
+    "EventKind",
     "MODES",
     "review_row",
     "review_from_row",
@@ -69,7 +71,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-MODES = ("drill", "exam", "cram")
 BUSY_TIMEOUT_S = 5.0
 # SQLite's page cache while a large write runs (KiB; its default is 2 MiB). A transaction
 # bigger than the cache spills pages to the WAL and reads them back, so an import of a
@@ -188,7 +189,7 @@ class Review:
     rating: int
     reviewed_at: datetime
     duration_ms: int
-    mode: str = "drill"
+    mode: Mode = "drill"
     seed: int | None = None
     exam_id: int | None = None
     uid: str = field(default_factory=_new_uid)
@@ -282,7 +283,8 @@ class Exam:
         )
 
 
-EVENT_KINDS = ("suspend", "unsuspend", "bury", "reset", "rename")
+EventKind = Literal["suspend", "unsuspend", "bury", "reset", "rename"]
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -295,7 +297,7 @@ class QuestionEvent:
     """
 
     question_id: str
-    kind: str
+    kind: EventKind
     at: datetime
     until: datetime | None = None
     new_id: str | None = None
@@ -956,7 +958,7 @@ class Store:
         return {row[0] for row in self.db.execute("SELECT uid FROM reviews")}
 
     def count_reviews_since(
-        self, since: datetime, mode: str | None = "drill", seen_before: datetime | None = None
+        self, since: datetime, mode: Mode | None = "drill", seen_before: datetime | None = None
     ) -> int:
         """Reviews at or after ``since`` (of ``mode``; None for any mode).
 

@@ -16,7 +16,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from dlquiz.errors import DlquizError, ExprError, SolverError
 from dlquiz.expr import Budget, BudgetExceeded, Expr
@@ -51,13 +51,17 @@ class VariantError(DlquizError):
         self.question = question
 
 
+# How a variant is answered: pick options, type a number, type the printed text, or rate oneself (recall).
+AnswerKind = Literal["choice", "number", "text", "self"]
+
+
 @dataclass(frozen=True)
 class Variant:
     question: Question
     seed: int
     prompt: str
     answer: Any  # number/vector/matrix; correct option indices (choice); text (code, recall)
-    kind: str  # "choice" | "number" | "text" | "self"
+    kind: AnswerKind
     steps: tuple[str, ...] = ()
     options: tuple[Option, ...] = ()
     values: dict[str, Any] = field(default_factory=dict)
