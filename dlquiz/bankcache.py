@@ -31,7 +31,6 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, repeat
 from pathlib import Path
@@ -40,6 +39,7 @@ from typing import Any, BinaryIO
 from dlquiz import __version__, paths
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.question import Question, QuestionInfo
+from dlquiz.record import record
 
 FORMAT = 3  # bump when the entry layout changes
 MAGIC = "dlquiz-bank-cache"
@@ -128,7 +128,7 @@ def _entry(directory: Path, path: Path) -> Path:
     return directory / f"{name}.pickle"
 
 
-@dataclass
+@record
 class Loaded:
     """One bank file's questions: light records, the full question at each position, and the errors.
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fsrs import Card, State
 
 from dlquiz.question import CodeQuestion, McqQuestion, NumericQuestion, Question, RecallQuestion
+from dlquiz.record import record
 
 if TYPE_CHECKING:
     from dlquiz.schedule import QuestionLike
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["QuestionRow", "matches", "orphans", "question_rows", "question_state", "search_text", "tag_counts"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QuestionRow:
     """One line of ``dlquiz list --questions``.
 

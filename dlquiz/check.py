@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from dlquiz.expr import Budget
@@ -18,6 +18,7 @@ from dlquiz.grading import normalize_output, outputs_match
 from dlquiz.loader import Bank
 from dlquiz.numfmt import format_value
 from dlquiz.question import CodeQuestion, NumericQuestion, Question
+from dlquiz.record import record
 from dlquiz.tolerance import matches
 from dlquiz.variants import CHECK_STEPS, Variant, VariantError, instantiate, wrong_mistakes
 
@@ -25,7 +26,7 @@ SAMPLES = 50
 MIN_VARIANTS = 5
 
 
-@dataclass
+@record
 class Report:
     questions: int = 0
     by_type: dict[str, int] = field(default_factory=dict)

@@ -28,8 +28,9 @@ import site
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+
+from dlquiz.record import record
 
 DEFAULT_TIMEOUT = 20.0
 OUTPUT_CAP = 1 << 20  # bytes of output read from a snippet
@@ -46,7 +47,7 @@ UNCONTAINED = (
 _SANDBOX_HOME = "/sandbox"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunResult:
     stdout: str
     error: str = ""  # empty when the snippet ran to completion

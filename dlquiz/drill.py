@@ -6,7 +6,6 @@ The terminal front end is :mod:`dlquiz.ui.drill`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from fsrs import State
@@ -15,6 +14,7 @@ from dlquiz.errors import DlquizError
 from dlquiz.manage import suspend
 from dlquiz.modes import Mode
 from dlquiz.question import Question
+from dlquiz.record import record
 from dlquiz.schedule import QuestionLike, Queue, cram_queue_for, queue_for, rating_for
 from dlquiz.session import Answer, Clock, Session, full_questions
 from dlquiz.store import Store
@@ -33,13 +33,13 @@ def rating_allowed(correct: bool | None, rating: int) -> bool:
     return not (correct is False and rating == 4)
 
 
-@dataclass
+@record
 class TopicTally:
     answered: int = 0
     right: int = 0
 
 
-@dataclass
+@record
 class Summary:
     answered: int
     right: int

@@ -15,12 +15,12 @@ import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from dlquiz.grading import Result
 from dlquiz.question import Question
+from dlquiz.record import record
 from dlquiz.schedule import QuestionLike, exam_rating
 from dlquiz.session import Answer, Clock, Session, full_questions
 from dlquiz.store import Exam, Review, Store
@@ -93,7 +93,7 @@ def default_time_limit(questions: Iterable[QuestionLike]) -> int:
     return sum(SECONDS_PER_TYPE.get(q.type, 120) for q in questions)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExamPlan:
     """What an exam will ask and for how long, decided before it starts (and shown to the learner)."""
 
@@ -124,7 +124,7 @@ def plan_exam(
 # --- the report --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """One question of the set at the end: the learner's answer (None if blank) and its grade."""
 
@@ -145,13 +145,13 @@ class Outcome:
         return self.answer.result if self.answer else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tally:
     right: int = 0
     total: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExamReport:
     outcomes: tuple[Outcome, ...]
     started_at: datetime
@@ -315,7 +315,7 @@ class ExamSession:
 # --- history -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HistoryRow:
     exam: Exam
     topics: tuple[str, ...]

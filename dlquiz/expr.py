@@ -18,10 +18,11 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeVar, cast
 
 from dlquiz.errors import DlquizError, ExprError
+from dlquiz.record import record
 
 Value = int | float | bool | str | list[Any]
 T = TypeVar("T")
@@ -134,7 +135,7 @@ class _Unlimited(Budget):
 UNLIMITED: Budget = _Unlimited()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Expr:
     """A parsed, validated expression. ``names`` are the variables it reads (not function names)."""
 
@@ -667,7 +668,7 @@ def _quote(text: str, limit: int = 60) -> str:
 # ---------------------------------------------------------------- templates
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Template:
     """A prompt with ``{name}`` placeholders; ``{{`` and ``}}`` are literal braces."""
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from fsrs import Card, Rating, Scheduler, State
 
 from dlquiz.days import day_ranges, day_start, local_date, zone_name
+from dlquiz.record import record
 from dlquiz.schedule import set_aside
 from dlquiz.store import iso_utc, parse_utc
 
@@ -64,7 +65,7 @@ def is_right(correct: bool | None, rating: int) -> bool:
     return bool(correct) if correct is not None else int(rating) > Rating.Again
 
 
-@dataclass
+@record
 class Tally:
     answered: int = 0
     right: int = 0
@@ -105,7 +106,7 @@ def retrievabilities(scheduler: Scheduler, cards: Mapping[str, Card], now: datet
     return {qid: scheduler.get_card_retrievability(card, now) for qid, card in cards.items()}
 
 
-@dataclass
+@record
 class TopicFigures:
     topic: str
     total: int = 0
@@ -235,7 +236,7 @@ def streaks(active: Collection[date], today: date) -> tuple[int, int]:
     return current, longest
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WeakQuestion:
     id: str
     topic: str
@@ -255,7 +256,7 @@ def weakest(
     return [WeakQuestion(qid, topic_of[qid], retrievability[qid], lapses.get(qid, 0)) for qid in seen[:n]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExamRow:
     started_at: datetime
     day: date
@@ -288,7 +289,7 @@ def exam_rows(exams: Iterable[Exam], topic_of: Mapping[str, str], tz: tzinfo) ->
     return sorted(rows, key=lambda r: r.started_at, reverse=True)
 
 
-@dataclass
+@record
 class Stats:
     """Every figure of ``dlquiz stats`` (``to_json`` gives the documented keys)."""
 

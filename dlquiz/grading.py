@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.numfmt import format_sigfig, format_value, is_matrix
 from dlquiz.question import Tolerance
+from dlquiz.record import record
 from dlquiz.tolerance import close, flat, matches
 from dlquiz.variants import Variant, diagnosis_text, with_unit, wrong_mistakes
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Result:
     correct: bool | None  # None: a recall question, rated by the learner
     given: str

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from fsrs import Rating, Scheduler
 
 from dlquiz.browse import question_state
+from dlquiz.record import record
 from dlquiz.schedule import review_card, set_aside
 from dlquiz.store import QuestionEvent, Store, iso_utc
 
 __all__ = ["QuestionHistory", "question_history"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QuestionHistory:
     status: str  # new, learning, review, suspended, buried
     entries: list[dict[str, Any]]  # reviews and suspend/bury/reset/rename events, oldest first

@@ -11,7 +11,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from itertools import count, repeat
 from pathlib import Path
@@ -20,6 +20,7 @@ from dlquiz.bankcache import cache_dir, gc_paused, load_file, surely_stale
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.paths import bundled_banks_dir
 from dlquiz.question import Question, QuestionInfo
+from dlquiz.record import record
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -52,7 +53,7 @@ class Questions(Mapping[str, Question]):
         return len(self._at)
 
 
-@dataclass
+@record
 class Bank:
     """Loaded banks: a light record per question (``infos``), the full questions by id, and the errors.
 

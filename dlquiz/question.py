@@ -6,8 +6,10 @@ grading, sessions) reads these frozen records and never the raw YAML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
+
+from dlquiz.record import record
 
 if TYPE_CHECKING:
     from dlquiz.expr import Expr, Template
@@ -21,7 +23,7 @@ Present = Literal["input", "mcq"]
 PRESENTS: tuple[Present, ...] = get_args(Present)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Question:
     id: str
     type: QuestionType
@@ -79,7 +81,7 @@ class QuestionInfo(NamedTuple):
         return info
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Option:
     text: str
     correct: bool = False
@@ -87,14 +89,14 @@ class Option:
     pinned: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class McqQuestion(Question):
     options: tuple[Option, ...]
     multi: bool = False
     shuffle: bool = True
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Param:
     """One template parameter: a choice list, an integer range or a float range.
 
@@ -118,7 +120,7 @@ class Param:
         return self.hi > self.lo
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Tolerance:
     """How close a typed number must be. ``None`` fields take the defaults in :mod:`dlquiz.grading`."""
 
@@ -127,7 +129,7 @@ class Tolerance:
     sigfig: int | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Distractor:
     """A wrong answer built from a common mistake: other solver inputs, or an expression."""
 
@@ -136,7 +138,7 @@ class Distractor:
     expr: Expr | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class NumericQuestion(Question):
     solver: str
     inputs: dict[str, Expr]
@@ -161,7 +163,7 @@ class NumericQuestion(Question):
         return self.unit == "%"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class CodeQuestion(Question):
     code: str
     output: str
@@ -169,7 +171,7 @@ class CodeQuestion(Question):
     tolerance: Tolerance | None = None  # set: numbers in the output are compared with it
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class RecallQuestion(Question):
     answer: str
     key_points: tuple[str, ...] = ()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime, timezone, tzinfo
 from operator import attrgetter
 from typing import Protocol, TypeVar
@@ -23,6 +23,7 @@ from fsrs import Card, Rating, Scheduler, State
 
 from dlquiz.days import start_of_day  # the one day boundary (re-exported: callers import it from here too)
 from dlquiz.fsrs_step import Numbers, Stepper, card_from_numbers, fresh, micros
+from dlquiz.record import record
 from dlquiz.settings import DEFAULTS  # the scheduling settings' defaults, kept with the settings
 from dlquiz.store import QuestionEvent, Review, Store
 
@@ -323,7 +324,7 @@ def available(store: Store, questions: Sequence[Q], now: datetime) -> list[Q]:
 # --- the queue ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """Daily limits: new questions introduced and reviews of seen questions."""
 
@@ -338,7 +339,7 @@ class Limits:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Queue:
     """What to ask next, as question ids.
 

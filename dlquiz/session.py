@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -21,6 +21,7 @@ from dlquiz.errors import StoreBusy, StoreError
 from dlquiz.grading import Result, expected_text, grade
 from dlquiz.modes import Mode
 from dlquiz.question import Question
+from dlquiz.record import record
 from dlquiz.schedule import QuestionLike, review_card, scheduler_for, undo_review
 from dlquiz.store import BUSY_TIMEOUT_S, Review, Store
 from dlquiz.variants import Variant, VariantError, instantiate
@@ -47,7 +48,7 @@ def full_questions(questions: Sequence[QuestionLike], full: Mapping[str, Questio
     return found
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Answer:
     """One graded answer of this session, as saved."""
 

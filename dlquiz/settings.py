@@ -9,17 +9,17 @@ zone travel with an export; preferences about this machine (bank paths) are
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dlquiz.days import learner_zone, zone_name, zone_named
 from dlquiz.errors import DlquizError, SettingError
+from dlquiz.record import record
 
 _YES, _NO = ("yes", "true", "on", "1"), ("no", "false", "off", "0")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Setting:
     name: str
     help: str

@@ -38,7 +38,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
@@ -48,6 +48,7 @@ from fsrs import Card, State
 from dlquiz import paths
 from dlquiz.errors import StoreBusy, StoreError
 from dlquiz.modes import MODES, Mode
+from dlquiz.record import record
 
 __all__ = [
     "Store",
@@ -171,7 +172,7 @@ def _new_uid() -> str:
     return uuid.uuid4().hex
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Review:
     """One answer in the log.
 
@@ -241,7 +242,7 @@ class Review:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class Exam:
     """A timed exam: which questions, when, and the score once finished (0..1)."""
 
@@ -287,7 +288,7 @@ EventKind = Literal["suspend", "unsuspend", "bury", "reset", "rename"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(frozen=True, kw_only=True)
 class QuestionEvent:
     """Something the learner did to a question outside answering it (suspend, bury, reset, rename).
 

@@ -20,7 +20,6 @@ import re
 from array import array
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,6 +28,7 @@ from dlquiz import __version__
 from dlquiz.errors import StoreError
 from dlquiz.figures import per_topic, retrievabilities, tally_by
 from dlquiz.jsonstream import JsonStream
+from dlquiz.record import record
 from dlquiz.schedule import rebuild_cards, scheduler_for
 from dlquiz.settings import SETTINGS, portable
 from dlquiz.store import (
@@ -166,7 +166,7 @@ def _indented(value: Any, level: int) -> str:
 # --- validation --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Progress:
     """A validated import file: records ready to write."""
 
@@ -622,7 +622,7 @@ def read_progress(path: Path) -> Progress:
 # --- import ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImportResult:
     imported: int
     already_present: int

@@ -15,7 +15,7 @@ import hashlib
 import math
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
 
 from dlquiz.errors import DlquizError, ExprError, SolverError
@@ -32,6 +32,7 @@ from dlquiz.question import (
     RecallQuestion,
     Tolerance,
 )
+from dlquiz.record import record
 from dlquiz.tolerance import matches
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class VariantError(DlquizError):
 AnswerKind = Literal["choice", "number", "text", "self"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Variant:
     question: Question
     seed: int

@@ -6,6 +6,8 @@ never copied from the solvers' own output.
 
 from __future__ import annotations
 
+import ast
+import importlib
 import math
 import subprocess
 import sys
@@ -182,6 +184,30 @@ def test_importing_the_solvers_does_not_import_numpy():
     code = "import sys, dlquiz.solvers as s; s.catalog(); s.describe('conv2d'); print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_module_table_names_where_each_solver_is_registered():
+    import pkgutil
+
+    import dlquiz.solvers
+    from dlquiz.solvers.registry import _SOLVERS, MODULE_OF
+
+    for module in pkgutil.iter_modules(dlquiz.solvers.__path__):
+        importlib.import_module(f"dlquiz.solvers.{module.name}")
+    assert {name: func.__module__ for name, (func, _) in _SOLVERS.items()} == {
+        name: f"dlquiz.solvers.{module}" for name, module in MODULE_OF.items()
+    }
+
+
+def test_a_solver_imports_only_its_own_module():
+    code = (
+        "import sys; from dlquiz.solvers import solve, describe; solve('conv_output_size', n=5, f=3); "
+        "describe('softmax'); print(sorted(m for m in sys.modules if m.startswith('dlquiz.solvers.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    imported = set(ast.literal_eval(out.stdout))
+    assert {"dlquiz.solvers.shapes", "dlquiz.solvers.activations"} <= imported
+    assert not imported & {"dlquiz.solvers.optimizers", "dlquiz.solvers.params", "dlquiz.solvers.metrics"}
 
 
 # -- shapes -------------------------------------------------------------------------

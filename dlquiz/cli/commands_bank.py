@@ -83,38 +83,36 @@ def list_banks(
 
 def _overview(bank: list[Path] | None) -> None:
     """Banks, topics and question counts by type: ``dlquiz list`` without options."""
-    from rich.console import Console
-    from rich.table import Table
-
     from dlquiz.question import QUESTION_TYPES
-    from dlquiz.ui.safe import literal
+    from dlquiz.ui.plain import styled, table
+    from dlquiz.ui.safe import printable
 
     loaded = load_or_fail(bank, strict=False)
-    console = Console()
     counts: dict[str, dict[str, int]] = {}
     for question in loaded.infos:
         row = counts.setdefault(question.topic, dict.fromkeys(QUESTION_TYPES, 0))
         row[question.type] += 1
-    table = Table(title=f"{len(loaded.infos)} questions in {len(loaded.files)} bank file(s)")
-    table.add_column("topic")
-    for qtype in QUESTION_TYPES:
-        table.add_column(qtype, justify="right")
-    table.add_column("total", justify="right")
-    for topic in sorted(counts):
-        row = counts[topic]
-        table.add_row(literal(topic), *(str(row[t]) for t in QUESTION_TYPES), str(sum(row.values())))
-    console.print(table)
+    counts_by_type = [sum(row[t] for row in counts.values()) for t in QUESTION_TYPES]
+    rows = [
+        [printable(topic, keep=""), *(str(counts[topic][t]) for t in QUESTION_TYPES), str(sum(counts[topic].values()))]
+        for topic in sorted(counts)
+    ]
+    if len(rows) > 1:
+        rows.append(["all", *map(str, counts_by_type), str(len(loaded.infos))])
+    numbers = range(1, len(QUESTION_TYPES) + 2)
+    lines = [styled(f"{len(loaded.infos)} questions in {len(loaded.files)} bank file(s)", bold=True), ""]
+    if rows:
+        lines += [*table(["topic", *QUESTION_TYPES, "total"], rows, right=numbers, total=len(rows) > 1), ""]
     numeric = [q for q in loaded.infos if q.type == "numeric"]
     if numeric:
         templates = [q for q in numeric if q.is_template]
         choice = sum(q.present == "mcq" for q in templates)
-        console.print(
+        lines.append(
             f"numeric: {len(templates)} template(s), {choice} of them shown as multiple choice; "
-            f"{len(numeric) - len(templates)} static",
-            highlight=False,
+            f"{len(numeric) - len(templates)} static"
         )
-    if loaded.files:  # one print: each print has its own set-up, and a folder can hold hundreds of files
-        console.print(literal("\n".join(f"  {name}" for name in loaded.files), style="dim"), soft_wrap=True)
+    lines += (styled(f"  {printable(name, keep='')}", dim=True) for name in loaded.files)
+    typer.echo("\n".join(lines))  # one write: a folder can hold hundreds of files
     if loaded.errors:
         raise typer.Exit(1)
 
@@ -246,11 +244,10 @@ def show(
     if as_json:
         print(json.dumps(variant_json(variant), indent=2, ensure_ascii=False))
     else:
-        from rich.console import Console
-
+        from dlquiz.ui.console import new_console
         from dlquiz.ui.render import render_solution, render_variant
 
-        console = Console()
+        console = new_console()
         render_variant(console, variant, header=f"{question.id} · seed {seed}")
         render_solution(console, variant)
 

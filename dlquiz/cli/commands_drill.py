@@ -62,13 +62,12 @@ def drill(
     import random
     from datetime import datetime, timezone
 
-    from rich.console import Console
-
     from dlquiz.days import learner_zone
     from dlquiz.drill import DrillSession
     from dlquiz.errors import DlquizError
     from dlquiz.settings import TIMEZONE
     from dlquiz.store import Store
+    from dlquiz.ui.console import new_console
     from dlquiz.ui.drill import nothing_to_ask_lines, render_summary, run_drill
     from dlquiz.ui.terminal import Terminal
 
@@ -77,7 +76,7 @@ def drill(
     def clock() -> datetime:
         return datetime.now(timezone.utc)
 
-    console = Console(highlight=False)
+    console = new_console()
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     try:
         with Store.open() as store:

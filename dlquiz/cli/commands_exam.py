@@ -73,15 +73,14 @@ def exam(
     import sys
     from datetime import datetime, timezone
 
-    from rich.console import Console
-
     from dlquiz.errors import DlquizError
     from dlquiz.store import Store
+    from dlquiz.ui.console import new_console
 
     def clock() -> datetime:
         return datetime.now(timezone.utc)
 
-    console = Console(highlight=False)
+    console = new_console()
     if history:
         _history(console, bank)
         return

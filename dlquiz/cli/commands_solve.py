@@ -63,9 +63,10 @@ def _print_catalog(as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from dlquiz.ui.console import new_console
 
     table = Table(title="dlquiz solvers", show_lines=False)
     table.add_column("solver", style="bold cyan", no_wrap=True)
@@ -74,20 +75,12 @@ def _print_catalog(as_json: bool) -> None:
     for row in rows:
         # Text, not markup strings: descriptions hold brackets such as "[f, s]".
         table.add_row(Text(row["name"]), Text(_signature(row["params"])), Text(row["description"]))
-    Console().print(table)
+    new_console().print(table)
 
 
 def _render(name: str, answer: Any, steps: list[str]) -> None:
-    # Plain lines styled by click (which typer has loaded already): rich's console
-    # would add as much start-up time again as the solver itself takes.
-    import os
-
     from dlquiz.numfmt import format_grid, format_value, is_matrix
-
-    plain = bool(os.environ.get("NO_COLOR"))  # https://no-color.org, as rich honours it elsewhere
-
-    def styled(text: str, **style: Any) -> str:
-        return text if plain else typer.style(text, **style)
+    from dlquiz.ui.plain import styled
 
     typer.echo(styled(name, bold=True))
     if is_matrix(answer):

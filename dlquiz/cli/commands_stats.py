@@ -67,8 +67,8 @@ def stats(
     if as_json:
         print(json.dumps(figures.to_json(), indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
 
+    from dlquiz.ui.console import new_console
     from dlquiz.ui.stats import render_stats
 
-    render_stats(Console(highlight=False), figures)
+    render_stats(new_console(), figures)

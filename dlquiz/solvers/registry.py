@@ -10,14 +10,15 @@ anything unexpected into ``SolverError`` so no other exception escapes.
 from __future__ import annotations
 
 import difflib
+import importlib
 import inspect
 import math
 import numbers
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from dlquiz.errors import SolverError
+from dlquiz.record import record
 
 KINDS = ("number", "int", "bool", "str", "vector", "matrix", "any")
 
@@ -25,7 +26,7 @@ KINDS = ("number", "int", "bool", "str", "vector", "matrix", "any")
 MAX_ELEMENTS = 1_000_000
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SolverParam:
     name: str
     required: bool
@@ -33,20 +34,61 @@ class SolverParam:
     kind: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SolverInfo:
     name: str
     description: str
     params: tuple[SolverParam, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Solution:
     answer: Any
     steps: list[str]
 
 
 _SOLVERS: dict[str, tuple[Callable[..., tuple[Any, list[str]]], SolverInfo]] = {}
+
+# The module that registers each solver. A run imports only the modules of the
+# solvers it calls: importing all thirteen (each solver's signature read at
+# registration) cost several milliseconds of every start-up that shows a numeric
+# question. tests/test_solvers.py holds this equal to what the modules register.
+_MODULES = {
+    "activations": ("activation", "activation_grad", "neuron_output", "perceptron_truth_table", "softmax"),
+    "attention": ("attention",),
+    "conv": ("conv2d",),
+    "dropout": ("dropout_expected_active", "dropout_scale"),
+    "initialization": ("he_variance", "xavier_variance"),
+    "losses": ("binary_cross_entropy", "cross_entropy", "kl_divergence", "mae", "mse", "multiclass_hinge_loss", "rmse"),
+    "metrics": ("accuracy", "f1", "iou", "precision", "recall"),
+    "norms": ("batchnorm", "layernorm"),
+    "optimizers": ("adagrad", "adam", "ewma", "rmsprop", "sgd"),
+    "params": (
+        "activation_memory",
+        "batchnorm_params",
+        "conv2d_macs",
+        "conv2d_params",
+        "dense_params",
+        "depthwise_separable_macs",
+        "embedding_params",
+        "gru_params",
+        "lstm_params",
+        "mha_params",
+        "rnn_params",
+        "transformer_block_params",
+    ),
+    "pooling": ("avg_pool", "max_pool"),
+    "schedules": ("iterations_per_epoch", "lr_cosine", "lr_exp_decay", "lr_inverse_time_decay", "lr_step_decay"),
+    "shapes": (
+        "conv_output_shape",
+        "conv_output_size",
+        "conv_transpose_output_size",
+        "flatten_size",
+        "pool_output_size",
+        "receptive_field",
+    ),
+}
+MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
 
 
 SolverFunc = TypeVar("SolverFunc", bound=Callable[..., tuple[Any, list[str]]])
@@ -90,8 +132,14 @@ def solver(**kinds: str) -> Callable[[SolverFunc], SolverFunc]:
     return register
 
 
+def _import(module: str) -> None:
+    importlib.import_module(f"dlquiz.solvers.{module}")
+
+
 def catalog() -> list[SolverInfo]:
     """Every solver, sorted by name."""
+    for module in _MODULES:
+        _import(module)
     return [_SOLVERS[name][1] for name in sorted(_SOLVERS)]
 
 
@@ -101,11 +149,13 @@ def describe(name: str) -> SolverInfo:
 
 
 def _lookup(name: Any) -> tuple[Callable[..., tuple[Any, list[str]]], SolverInfo]:
-    if isinstance(name, str) and name in _SOLVERS:
+    if isinstance(name, str) and name in MODULE_OF:
+        if name not in _SOLVERS:
+            _import(MODULE_OF[name])
         return _SOLVERS[name]
     message = f"unknown solver {name!r}"
     if isinstance(name, str):
-        close = difflib.get_close_matches(name, list(_SOLVERS), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(name, list(MODULE_OF), n=1, cutoff=0.5)
         if close:
             message += f" (did you mean {close[0]!r}?)"
     raise SolverError(message)
