@@ -35,12 +35,16 @@ def rating_allowed(correct: bool | None, rating: int) -> bool:
 
 @record
 class TopicTally:
+    """Answers of one topic in a drill, and how many were right."""
+
     answered: int = 0
     right: int = 0
 
 
 @record
 class Summary:
+    """What a drill session did, for its closing lines."""
+
     answered: int
     right: int
     by_topic: dict[str, TopicTally]

@@ -23,6 +23,8 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 @record(frozen=True)
 class Result:
+    """How one answer was graded: right or not, what was given and expected, and why."""
+
     correct: bool | None  # None: a recall question, rated by the learner
     given: str
     expected: str  # the right answer, formatted for a person

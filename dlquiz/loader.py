@@ -96,17 +96,53 @@ def display_path(resolved: Path, cwd: Path | None) -> str:
 
 
 def find_bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[BankError]]:
+    """The bank files of these files and folders, resolved, each once; and the paths that are neither."""
     files: list[Path] = []
     errors: list[BankError] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in BANK_SUFFIXES and p.is_file()))
+            files.extend(_bank_files_under(path))
         elif path.is_file():
-            files.append(path)
+            files.append(path.resolve())
         else:
             errors.append(BankError("no such file or folder", str(path)))
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return unique, errors
+    return list(dict.fromkeys(files)), errors
+
+
+def _bank_files_under(folder: Path) -> list[Path]:
+    """The bank files anywhere under ``folder``, resolved, in the order of their paths' parts.
+
+    What ``sorted(folder.rglob("*"))`` filtered on suffix and ``is_file()``
+    gives, without a ``Path`` and a ``resolve()`` (a stat per part) per file:
+    folders are entered only when they are not symbolic links, as rglob does,
+    so a file reached through real folders resolves to the resolved folder plus
+    its relative path, and only a file that is itself a link is resolved.
+    Unreadable folders are skipped, as rglob skips them.
+    """
+    found: list[tuple[list[str], Path]] = []
+    root = folder.resolve()
+
+    def walk(directory: str, parts: list[str]) -> None:
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except PermissionError:
+            return
+        for entry in listed:
+            name = entry.name
+            dot = name.rfind(".")
+            try:
+                if dot > 0 and name[dot:] in BANK_SUFFIXES and entry.is_file():
+                    path = Path(entry.path)
+                    found.append(([*parts, name], path.resolve() if entry.is_symlink() else path))
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, [*parts, name])
+            except OSError:  # gone, or a link that cannot be followed: rglob would not list it either
+                continue
+
+    walk(str(root), [])
+    found.sort(key=lambda item: item[0])
+    return [path for _, path in found]
 
 
 def load_paths(paths: Sequence[Path]) -> Bank:
@@ -160,12 +196,14 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
     # Forking a process with other threads can copy a lock some thread holds, and deadlock.
     if cores < 2 or sys.platform != "linux" or threading.active_count() > 1:
         return
+    sizes = {path: _size(path) for path, _ in files}
+    if sum(sizes.values()) < PARSE_AHEAD_BYTES:  # the usual start: no need to look for stale entries
+        return
     directory = cache_dir()
     if directory is None or not _writable(directory):  # entries the workers cannot keep: parse once, here
         return
     stale = [(path, display) for path, display in files if surely_stale(path, directory)]
-    sizes = {path: _size(path) for path, _ in stale}
-    if len(stale) < 2 or sum(sizes.values()) < PARSE_AHEAD_BYTES:
+    if len(stale) < 2 or sum(sizes[path] for path, _ in stale) < PARSE_AHEAD_BYTES:
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

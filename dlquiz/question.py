@@ -25,6 +25,8 @@ PRESENTS: tuple[Present, ...] = get_args(Present)
 
 @record(frozen=True, kw_only=True)
 class Question:
+    """What every question has; the subclasses add what their type needs."""
+
     id: str
     type: QuestionType
     topic: str
@@ -83,6 +85,8 @@ class QuestionInfo(NamedTuple):
 
 @record(frozen=True, kw_only=True)
 class Option:
+    """One option of a multiple-choice question, with the feedback shown when it is picked."""
+
     text: str
     correct: bool = False
     feedback: str = ""
@@ -91,6 +95,8 @@ class Option:
 
 @record(frozen=True, kw_only=True)
 class McqQuestion(Question):
+    """Multiple choice: one right option, or several with ``multi``."""
+
     options: tuple[Option, ...]
     multi: bool = False
     shuffle: bool = True
@@ -140,6 +146,8 @@ class Distractor:
 
 @record(frozen=True, kw_only=True)
 class NumericQuestion(Question):
+    """A number (or vector, or matrix) computed by a solver, from drawn parameters for a template."""
+
     solver: str
     inputs: dict[str, Expr]
     params: tuple[Param, ...] = ()
@@ -165,6 +173,8 @@ class NumericQuestion(Question):
 
 @record(frozen=True, kw_only=True)
 class CodeQuestion(Question):
+    """What does this snippet print?"""
+
     code: str
     output: str
     language: str = "python"
@@ -173,5 +183,7 @@ class CodeQuestion(Question):
 
 @record(frozen=True, kw_only=True)
 class RecallQuestion(Question):
+    """Explain something: the model answer is shown and the learner rates themself."""
+
     answer: str
     key_points: tuple[str, ...] = ()

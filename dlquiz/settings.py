@@ -21,6 +21,8 @@ _YES, _NO = ("yes", "true", "on", "1"), ("no", "false", "off", "0")
 
 @record(frozen=True)
 class Setting:
+    """One setting of ``dlquiz config``: its name, help, kind and default."""
+
     name: str
     help: str
     kind: type[int] | type[float] | type[str] | type[bool] | type[list[str]]  # str: a time zone name; list: bank paths

@@ -41,14 +41,17 @@ from contextlib import contextmanager
 from dataclasses import field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
-
-from fsrs import Card, State
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from dlquiz import paths
 from dlquiz.errors import StoreBusy, StoreError
 from dlquiz.modes import MODES, Mode
 from dlquiz.record import record
+
+if TYPE_CHECKING:
+    # fsrs is imported where cards are built: listing and showing questions read settings
+    # from the store and never a card.
+    from fsrs import Card
 
 __all__ = [
     "Store",
@@ -338,6 +341,8 @@ def card_to_dict(card: Card) -> dict[str, Any]:
 
 
 def card_from_dict(data: dict[str, Any]) -> Card:
+    from fsrs import Card, State
+
     # Not Card.from_dict: it turns a stability of 0.0 into None.
     return Card(
         card_id=int(data["card_id"]),
@@ -740,6 +745,8 @@ class Store:
         built: a drill start with thousands due reads the few it could ask.
         Days count in SQLite's millisecond time.
         """
+        from fsrs import State
+
         at = iso_utc(now)
         rows = self.db.execute(
             "SELECT question_id,"
@@ -766,6 +773,8 @@ class Store:
         sql = " FROM cards INDEXED BY cards_by_due WHERE due <= ?"
         args: tuple[Any, ...] = (iso_utc(now),)
         if review is not None:
+            from fsrs import State
+
             sql += f" AND state {'=' if review else '!='} ?"
             args += (int(State.Review),)
         return sql, args

@@ -58,6 +58,8 @@ AnswerKind = Literal["choice", "number", "text", "self"]
 
 @record(frozen=True)
 class Variant:
+    """One instance of a question as the learner sees it: the prompt, the options or the answer."""
+
     question: Question
     seed: int
     prompt: str

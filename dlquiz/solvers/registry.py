@@ -28,6 +28,8 @@ MAX_ELEMENTS = 1_000_000
 
 @record(frozen=True)
 class SolverParam:
+    """One argument of a solver: its name, whether it is required, its default and kind."""
+
     name: str
     required: bool
     default: Any
@@ -36,6 +38,8 @@ class SolverParam:
 
 @record(frozen=True)
 class SolverInfo:
+    """A solver as the catalog lists it: name, description and arguments."""
+
     name: str
     description: str
     params: tuple[SolverParam, ...]
@@ -43,6 +47,8 @@ class SolverInfo:
 
 @record(frozen=True)
 class Solution:
+    """A solver's answer with its worked steps."""
+
     answer: Any
     steps: list[str]
 
