@@ -27,11 +27,6 @@ class Terminal:
         self._in = stdin or sys.stdin
         self._out = out or sys.stdout
         self.interactive = self._in.isatty() if interactive is None else interactive
-        if self.interactive and self._in is sys.stdin:
-            try:
-                import readline  # noqa: F401 - gives input() editing and history
-            except ImportError:  # pragma: no cover - e.g. Windows without pyreadline
-                pass
 
     def line(self, prompt: str) -> str:
         """One line of text (without its newline); Quit on Ctrl-C or end of input."""
@@ -45,6 +40,12 @@ class Terminal:
             if not self.interactive:  # a terminal echoes what is typed; a pipe does not
                 self._out.write(text if text.endswith("\n") else text + "\n")
             return text.rstrip("\r\n")
+        try:
+            # On the first line read, not at start: the first question is on screen a few
+            # milliseconds sooner, and importing it again costs nothing.
+            import readline  # noqa: F401 - gives input() editing and history
+        except ImportError:  # pragma: no cover - e.g. Windows without pyreadline
+            pass
         try:
             return input(prompt)
         except (EOFError, KeyboardInterrupt):

@@ -32,6 +32,12 @@ def _load() -> None:
         except Exception:  # noqa: BLE001 - failing here only means importing later, when needed
             continue
     try:
+        from dlquiz.solvers import catalog
+
+        catalog()  # imports every solver module: solving imports only the one a question needs
+    except Exception:  # noqa: BLE001 - as above
+        pass
+    try:
         from dlquiz.ui.render import prime
 
         prime()
