@@ -9,6 +9,7 @@ the styles when the output is not a terminal.
 from __future__ import annotations
 
 import os
+import sys
 import unicodedata
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -28,6 +29,15 @@ def width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _rule_character() -> str:
+    """A box-drawing line where the output can show it, else a hyphen (as rich falls back to ASCII boxes)."""
+    try:
+        "─".encode(getattr(sys.stdout, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return "-"
+    return "─"
+
+
 def table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[int] = (), total: bool = False
 ) -> list[str]:
@@ -44,7 +54,7 @@ def table(
             padded.append(pad + cell if i in right else cell + pad)
         return "  ".join(padded).rstrip()
 
-    rule = styled("  ".join("─" * w for w in widths), dim=True)
+    rule = styled("  ".join(_rule_character() * w for w in widths), dim=True)
     lines = [styled(line(headers), bold=True), rule, *(line(row) for row in rows)]
     if total and rows:
         lines[-1:] = [rule, styled(lines[-1], bold=True)]
