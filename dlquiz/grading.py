@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from dlquiz.answers import parse_letters, parse_matrix, parse_number, parse_vector
 from dlquiz.numfmt import format_sigfig, format_value, is_matrix
 from dlquiz.question import Tolerance
 from dlquiz.record import record
@@ -55,6 +54,10 @@ def grade(variant: Variant, text: str) -> Result:
 
 
 def _grade_choice(variant: Variant, text: str) -> Result:
+    # The answer parsers are imported on the first answer, not on the way to the first question
+    # (the drill's warm-up imports them while the learner reads); ``show`` never needs them.
+    from dlquiz.answers import parse_letters
+
     chosen = parse_letters(text, len(variant.options), multi=variant.multi)
     correct = tuple(sorted(chosen)) == tuple(sorted(variant.answer))
     feedback = [f"{LETTERS[i]}) {variant.options[i].feedback}" for i in chosen if variant.options[i].feedback]
@@ -91,6 +94,8 @@ def _without_unit(text: str, unit: str) -> str:
 
 
 def _grade_number(variant: Variant, text: str) -> Result:
+    from dlquiz.answers import parse_matrix, parse_number, parse_vector  # as in _grade_choice
+
     answer = variant.answer
     number_text = _without_unit(text, variant.unit)
     if is_matrix(answer):

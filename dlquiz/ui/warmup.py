@@ -1,6 +1,6 @@
 """Loading, in the background, what answering and showing the next questions will need.
 
-NumPy, the solvers and rich's Markdown and Syntax take a noticeable moment to
+NumPy, the solvers, the answer parsers and rich's Markdown and Syntax take a moment to
 import the first time, and pygments' lexer and markdown-it's parser to build on
 their first use. Imported and used once while the learner reads the first
 question, they are ready by the time an answer is graded or the next variant
@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import threading
 
-MODULES = ("rich.markdown", "dlquiz.solvers", "numpy", "rich.syntax", "pygments.lexers.python")
+MODULES = ("dlquiz.answers", "rich.markdown", "dlquiz.solvers", "numpy", "rich.syntax", "pygments.lexers.python")
 
 _started = threading.Event()
 
