@@ -674,7 +674,9 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
         # Most of the log new: build its indexes once at the end rather than row by row.
         logged = store.review_count()
         big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * logged
-        with store.indexes_deferred("reviews") if big else nullcontext(store):
+        # Into an empty log the uid index goes too: the file's uids are checked distinct before
+        # the end, where it is built again.
+        with store.indexes_deferred("reviews", unique=logged == 0) if big else nullcontext(store):
             stream = JsonStream(handle)
             if stream.peek() != "{":
                 parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
