@@ -984,6 +984,8 @@ class Store:
         (seeking each review through the question index would visit its page
         at random, about twice as slow per review).
         """
+        if not question_ids:
+            return  # not even a scan of the log
         known = self.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
         index = "NOT INDEXED" if 3 * len(question_ids) >= known else "INDEXED BY reviews_by_question"
         rows = self.db.execute(

@@ -23,14 +23,15 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from dlquiz import __version__
 from dlquiz.errors import StoreError
 from dlquiz.figures import per_topic, retrievabilities, tally_by
 from dlquiz.forked import forked
+from dlquiz.histories import Histories
 from dlquiz.jsonstream import JsonStream
-from dlquiz.schedule import rebuild_cards, scheduler_for
+from dlquiz.schedule import rebuild_cards, reset_times, scheduler_for
 from dlquiz.settings import SETTINGS, portable
 from dlquiz.store import (
     EVENT_KINDS,
@@ -45,6 +46,11 @@ from dlquiz.store import (
     review_from_row,
     review_row,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from fsrs import Card
 
 __all__ = [
     "FORMAT_VERSION",
@@ -678,7 +684,7 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
         big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * logged
         # Into an empty log no uid can be known already, and one the file repeats makes the
         # import refused before the end (where the uid index is built again, when dropped).
-        tally = _Tally(look=logged > 0)
+        tally = _Tally(look=logged > 0, histories=Histories() if logged == 0 else None)
         rest: _Rest | None = None
         with store.indexes_deferred("reviews", unique=logged == 0) if big else nullcontext(store):
             with forked(lambda: _checked_export(handle, path, now)) as parts:
@@ -691,9 +697,11 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
             added_settings = _merge_settings(store, rest.settings)
             exam_ids, exams_added = _merge_exams(store, rest.exams)
             tally.add_rows(store, [row[:-1] + (exam_ids[row[-1]],) for row in rest.waiting])
-            tally.flush(store)  # every review in before the indexes are built
-        tally.merge_events(store, rest.events)
-        return tally.finish(store, exams_added, added_settings)
+            tally.add_events(store, rest.events)  # every review in before the indexes are built
+            # The replay runs while SQLite builds the indexes, when the block ends.
+            replaying = tally.start_replay(store)
+        tally.apply_renames(store)
+        return tally.finish(store, exams_added, added_settings, replaying)
 
 
 @dataclass(frozen=True)
@@ -796,12 +804,15 @@ class _Tally:
 
     Reviews are written in batches (one lookup of known uids and one insert
     per batch): per-review statements were most of a large import's writing.
+    With ``histories`` (an import into an empty log), the reviews written are
+    also kept as :class:`Histories`, for :meth:`start_replay`.
     """
 
     BATCH = 5000
 
-    def __init__(self, *, look: bool = True) -> None:
+    def __init__(self, *, look: bool = True, histories: Histories | None = None) -> None:
         self.look = look  # for uids already logged (Store.add_review_rows)
+        self.histories = histories
         self.imported = 0
         self.present = 0
         self.touched: set[str] = set()
@@ -825,31 +836,58 @@ class _Tally:
         self.present += len(self.pending) - len(added)
         # question_id and mode, by their places in the row
         self.touched.update(row[1] for row in added if row[8] != "cram")
+        if self.histories is not None:
+            self.histories.add_rows(added)
         self.pending = []
 
     def merge_events(self, store: Store, events: tuple[QuestionEvent, ...]) -> None:
-        """Add the file's question events (after its reviews); note the cards they change.
+        """:meth:`add_events`, then :meth:`apply_renames`."""
+        self.add_events(store, events)
+        self.apply_renames(store)
 
-        Every rename in the merged log is applied again, so reviews made under
-        an old id on another machine follow the question to its new id. A
-        reset takes effect through the card rebuild, which ignores reviews
-        before it.
-        """
-        self.flush(store)  # renames move reviews already in the store
+    def add_events(self, store: Store, events: tuple[QuestionEvent, ...]) -> None:
+        """Add the file's question events (after its reviews); note the cards their resets change."""
+        self.flush(store)  # renames (apply_renames) move reviews already in the store
         for event in events:
             if store.add_event(event):
                 self.events_added += 1
                 if event.kind == "reset":
                     self.touched.add(event.question_id)
+
+    def apply_renames(self, store: Store) -> None:
+        """Apply every rename in the merged log again, so reviews made under an old id on
+        another machine follow the question to its new id. (A reset takes effect through
+        the card rebuild, which ignores reviews before it.)"""
         for event in store.events():
             if event.kind == "rename" and event.new_id and store.move_question(event.question_id, event.new_id):
                 self.touched.discard(event.question_id)
                 self.touched.add(event.new_id)
 
-    def finish(self, store: Store, exams_added: int, settings_added: tuple[str, ...]) -> ImportResult:
+    def start_replay(self, store: Store) -> Future[dict[str, Card | None]] | None:
+        """After :meth:`add_events`: the cards of the questions touched, replayed from the
+        histories in a thread (None without histories, or when a rename is logged)."""
+        if self.histories is None or any(event.kind == "rename" for event in store.events()):
+            return None
+        from concurrent.futures import ThreadPoolExecutor  # an import of a large file only
+
+        # Read from the store here: the thread must not touch it (nor the histories, after this).
+        args = (scheduler_for(store), set(self.touched), reset_times(store))
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replay")
+        future = pool.submit(self.histories.cards, *args)
+        pool.shutdown(wait=False)  # no more work for it: its thread ends with this replay
+        return future
+
+    def finish(
+        self,
+        store: Store,
+        exams_added: int,
+        settings_added: tuple[str, ...],
+        replaying: Future[dict[str, Card | None]] | None = None,
+    ) -> ImportResult:
         self.flush(store)
         # After the settings merge: the retention may come from the file.
-        rebuild_cards(store, self.touched, scheduler_for(store))
+        replayed = replaying.result() if replaying is not None else None
+        rebuild_cards(store, self.touched, scheduler_for(store), replayed)
         return ImportResult(
             imported=self.imported,
             already_present=self.present,
