@@ -102,7 +102,7 @@ def _received(pipe: IO[bytes], ended: list[bool]) -> Iterator[T]:
             more, item = pickle.load(pipe)
         except EOFError:
             # Killed (out of memory?) before it could say how it ended.
-            raise ChildProcessError("the reading process stopped before the end") from None
+            raise ChildProcessError("the producing process ended before its last item") from None
         if not more:
             ended[0] = True
             if item is not None:

@@ -687,12 +687,15 @@ def import_file(store: Store, path: Path, now: datetime | None = None) -> Import
         tally = _Tally(look=logged > 0, histories=Histories() if logged == 0 else None)
         rest: _Rest | None = None
         with store.indexes_deferred("reviews", unique=logged == 0) if big else nullcontext(store):
-            with forked(lambda: _checked_export(handle, path, now)) as parts:
-                for part in parts:
-                    if isinstance(part, _Rest):
-                        rest = part
-                    else:
-                        tally.add_rows(store, part)
+            try:
+                with forked(lambda: _checked_export(handle, path, now)) as parts:
+                    for part in parts:
+                        if isinstance(part, _Rest):
+                            rest = part
+                        else:
+                            tally.add_rows(store, part)
+            except ChildProcessError:
+                raise StoreError(f"{path}: the process reading it stopped before the end (out of memory?)") from None
             assert rest is not None  # the last part, unless an error was raised
             added_settings = _merge_settings(store, rest.settings)
             exam_ids, exams_added = _merge_exams(store, rest.exams)
