@@ -31,7 +31,6 @@ ENABLED = sys.platform == "linux" and hasattr(os, "fork")
 # A pipe of 1 MiB (Linux allows it unprivileged) rather than 64 KiB: the child can run a batch
 # or so ahead of the parent instead of waiting for each read.
 _PIPE_BYTES = 1 << 20
-_F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in the fcntl module only from Python 3.10 on Linux
 _BUFFER = 1 << 16
 
 
@@ -66,8 +65,8 @@ def _widen(fd: int) -> None:
     try:
         import fcntl
 
-        fcntl.fcntl(fd, _F_SETPIPE_SZ, _PIPE_BYTES)
-    except (ImportError, OSError):  # a smaller limit set by the system: the default pipe works, a little slower
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit: the usual pipe works too
         pass
 
 
@@ -88,7 +87,8 @@ def _produce_into(produce: Callable[[], Iterable[T]], fd: int) -> NoReturn:
                 end = error
             try:
                 data = pickle.dumps((False, end), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001  # an exception that does not pickle: its type and text do
+                pickle.loads(data)  # some exceptions pickle but cannot be made again from what they keep
+            except Exception:  # noqa: BLE001  # then their type and text go instead
                 data = pickle.dumps((False, RuntimeError(f"{type(end).__name__}: {end}")))
             out.write(data)
     except BaseException:  # noqa: BLE001  # the parent is gone (a broken pipe): nobody to tell

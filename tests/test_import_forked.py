@@ -310,3 +310,19 @@ def test_a_rename_in_the_log_leaves_the_replay_to_the_stored_log(tmp_path, monke
         import_file(store, path, now=NOW)
         assert "q1" not in store.cards() and "q1b" in store.cards()
         assert not store.reviews("q1")
+
+
+class _Unbuildable(Exception):
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(f"{a} and {b}")  # args hold one value: unpickling calls __init__ with one
+
+
+def _raises_unbuildable():
+    yield 1
+    raise _Unbuildable(1, 2)
+
+
+@needs_fork
+def test_forked_raises_an_exception_that_cannot_be_made_again_as_its_type_and_text():
+    with pytest.raises(RuntimeError, match=r"_Unbuildable: 1 and 2"), forked(_raises_unbuildable) as items:
+        list(items)
