@@ -922,7 +922,10 @@ class Store:
         ``look=False`` skips the lookup (a third of the writing's time) where
         no uid can be logged yet: in a log empty when the transaction began,
         filled only by uids checked to be distinct. A uid that is there after
-        all is not inserted, but is still among the rows returned.
+        all is not inserted, but is still among the rows returned; and while
+        the uid index is dropped (``indexes_deferred(unique=True)``) it is
+        inserted again, so the caller must refuse a repeat before the index is
+        built and the transaction commits.
         """
         if not look:
             with self.transaction():
