@@ -7,9 +7,10 @@ while the parent writes the items before it; whatever the producer raises is
 raised again in the parent, at that place in the stream of items.
 
 Where ``fork`` is missing (Windows) or not safe to call without ``exec``
-(macOS, whose system libraries may not survive it), or where :data:`ENABLED`
-is switched off, the items are made in the caller's process, one by one: the
-same items and the same errors, on one core.
+(macOS, whose system libraries may not survive it), on one core, while other
+threads run, or where :data:`ENABLED` is switched off (:func:`usable`), the
+items are made in the caller's process, one by one: the same items and the
+same errors, on one core.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, NoReturn, TypeVar
 
-__all__ = ["ENABLED", "forked"]
+__all__ = ["ENABLED", "forked", "usable"]
 
 T = TypeVar("T")
 
@@ -34,6 +36,13 @@ _PIPE_BYTES = 1 << 20
 _BUFFER = 1 << 16
 
 
+def usable() -> bool:
+    """Whether :func:`forked` forks now: on Linux, with two cores or more, and no other thread
+    running (a fork copies the locks other threads hold, and the child could wait on one forever)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return ENABLED and cores >= 2 and threading.active_count() == 1
+
+
 @contextmanager
 def forked(produce: Callable[[], Iterable[T]]) -> Iterator[Iterator[T]]:
     """The items of ``produce()``, made by a child process (or here, where fork is not used).
@@ -41,7 +50,7 @@ def forked(produce: Callable[[], Iterable[T]]) -> Iterator[Iterator[T]]:
     Leaving the block before the last item stops the child and waits for it:
     no process outlives the block.
     """
-    if not ENABLED:
+    if not usable():
         yield iter(produce())
         return
     read_fd, write_fd = os.pipe()

@@ -48,8 +48,6 @@ from dlquiz.store import (
 )
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from fsrs import Card
 
 __all__ = [
@@ -866,30 +864,37 @@ class _Tally:
                 self.touched.discard(event.question_id)
                 self.touched.add(event.new_id)
 
-    def start_replay(self, store: Store) -> Future[dict[str, Card | None]] | None:
-        """After :meth:`add_events`: the cards of the questions touched, replayed from the
-        histories in a thread (None without histories, or when a rename is logged)."""
+    def start_replay(self, store: Store) -> Callable[[], dict[str, Card | None]] | None:
+        """After :meth:`add_events`: start replaying the cards of the questions touched from the
+        histories, in a thread; return what waits for them (None without histories, or when a
+        rename is logged)."""
         if self.histories is None or any(event.kind == "rename" for event in store.events()):
             return None
-        from concurrent.futures import ThreadPoolExecutor  # an import of a large file only
+        from concurrent.futures import ThreadPoolExecutor  # an import into an empty log only
 
         # Read from the store here: the thread must not touch it (nor the histories, after this).
         args = (scheduler_for(store), set(self.touched), reset_times(store))
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replay")
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlquiz-replay")
         future = pool.submit(self.histories.cards, *args)
-        pool.shutdown(wait=False)  # no more work for it: its thread ends with this replay
-        return future
+
+        def cards() -> dict[str, Card | None]:
+            try:
+                return future.result()
+            finally:
+                pool.shutdown()  # the thread ended: the next import may fork (forked.usable)
+
+        return cards
 
     def finish(
         self,
         store: Store,
         exams_added: int,
         settings_added: tuple[str, ...],
-        replaying: Future[dict[str, Card | None]] | None = None,
+        replaying: Callable[[], dict[str, Card | None]] | None = None,
     ) -> ImportResult:
         self.flush(store)
         # After the settings merge: the retention may come from the file.
-        replayed = replaying.result() if replaying is not None else None
+        replayed = replaying() if replaying is not None else None
         rebuild_cards(store, self.touched, scheduler_for(store), replayed)
         return ImportResult(
             imported=self.imported,

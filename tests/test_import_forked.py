@@ -12,6 +12,7 @@ import copy
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -30,7 +31,7 @@ from dlquiz.transfer import export_progress, import_file
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 NOW = T0 + timedelta(days=200)
 
-needs_fork = pytest.mark.skipif(not dlquiz.forked.ENABLED, reason="fork is used on Linux only")
+needs_fork = pytest.mark.skipif(not dlquiz.forked.usable(), reason="fork is used on Linux with two cores only")
 
 
 def _uid(n: int) -> str:
@@ -120,6 +121,8 @@ def imported(tmp_path: Path, name: str, path: Path, *, fork: bool, monkeypatch, 
             import_file(store, write(tmp_path, _small(tmp_path), f"{name}-small.json"), now=NOW)
         import_file(store, path, now=NOW)
         assert store.integrity_check() == "ok"
+    # The replay thread has ended: a next import may fork again.
+    assert threading.active_count() == 1
     return db_file
 
 
@@ -171,7 +174,7 @@ LATE_PROBLEMS = [
 def test_a_problem_found_after_rows_were_written_leaves_the_database_as_it_was(
     tmp_path, monkeypatch, fork, used, change, message
 ):
-    if fork and not dlquiz.forked.ENABLED:
+    if fork and not dlquiz.forked.usable():
         pytest.skip("fork is used on Linux only")
     monkeypatch.setattr(dlquiz.transfer._Tally, "BATCH", 16)
     monkeypatch.setattr(dlquiz.forked, "ENABLED", fork)
@@ -189,7 +192,7 @@ def test_a_problem_found_after_rows_were_written_leaves_the_database_as_it_was(
 
 @pytest.mark.parametrize("fork", [True, False], ids=["two-processes", "one-process"])
 def test_a_file_cut_short_after_many_reviews_leaves_the_database_as_it_was(tmp_path, monkeypatch, fork):
-    if fork and not dlquiz.forked.ENABLED:
+    if fork and not dlquiz.forked.usable():
         pytest.skip("fork is used on Linux only")
     monkeypatch.setattr(dlquiz.transfer._Tally, "BATCH", 16)
     monkeypatch.setattr(dlquiz.forked, "ENABLED", fork)
@@ -241,7 +244,7 @@ def _raises_after(n: int):
 
 @pytest.mark.parametrize("fork", [True, False], ids=["two-processes", "one-process"])
 def test_forked_raises_what_the_producer_raised_after_its_items(monkeypatch, fork):
-    if fork and not dlquiz.forked.ENABLED:
+    if fork and not dlquiz.forked.usable():
         pytest.skip("fork is used on Linux only")
     monkeypatch.setattr(dlquiz.forked, "ENABLED", fork)
     got = []
@@ -271,7 +274,7 @@ def test_leaving_forked_early_stops_the_child(tmp_path):
 
 @pytest.mark.parametrize("fork", [True, False], ids=["two-processes", "one-process"])
 def test_cards_replayed_from_kept_histories_equal_those_from_the_stored_log(tmp_path, monkeypatch, fork):
-    if fork and not dlquiz.forked.ENABLED:
+    if fork and not dlquiz.forked.usable():
         pytest.skip("fork is used on Linux only")
     monkeypatch.setattr(dlquiz.forked, "ENABLED", fork)
     replayed = []
@@ -326,3 +329,20 @@ def _raises_unbuildable():
 def test_forked_raises_an_exception_that_cannot_be_made_again_as_its_type_and_text():
     with pytest.raises(RuntimeError, match=r"_Unbuildable: 1 and 2"), forked(_raises_unbuildable) as items:
         list(items)
+
+
+@needs_fork
+def test_with_another_thread_running_the_import_stays_in_one_process(tmp_path, monkeypatch):
+    forks = []
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or pytest.fail("forked"))
+    path = write(tmp_path, big_export(tmp_path))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with Store.open(tmp_path / "s" / "progress.db") as store:
+            assert import_file(store, path, now=NOW).imported == 403
+    finally:
+        stop.set()
+        other.join()
+    assert forks == []
