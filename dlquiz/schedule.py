@@ -193,6 +193,9 @@ def rebuild_cards(
     stepper = Stepper(scheduler)
     replayed = replayed or {}
     with store.transaction():
+        # Stored first: the log is then read for the few others through the question index
+        # (scheduled_logs weighs the questions asked for against the cards stored).
+        store.put_cards(replayed)
         since = reset_times(store)
         cards: dict[str, Card | None] = {qid: replayed.get(qid) for qid in question_ids}
         for qid, reviews in store.scheduled_logs([qid for qid in question_ids if qid not in replayed]):
@@ -201,7 +204,7 @@ def rebuild_cards(
             # only while every row keeps the canonical form.
             log = sorted(t for t in ((micros(at), uid, rating) for at, uid, rating in reviews) if t[0] > start)
             cards[qid] = replay_log(stepper, qid, ((when, rating) for when, _uid, rating in log))
-        store.put_cards(cards)
+        store.put_cards({qid: card for qid, card in cards.items() if qid not in replayed})
     return cards
 
 
