@@ -55,7 +55,13 @@ def forked(produce: Callable[[], Iterable[T]]) -> Iterator[Iterator[T]]:
         return
     read_fd, write_fd = os.pipe()
     _widen(write_fd)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no room for another process: one will do
+        os.close(read_fd)
+        os.close(write_fd)
+        yield iter(produce())
+        return
     if pid == 0:  # the child: never returns
         os.close(read_fd)
         _produce_into(produce, write_fd)

@@ -346,3 +346,13 @@ def test_with_another_thread_running_the_import_stays_in_one_process(tmp_path, m
         stop.set()
         other.join()
     assert forks == []
+
+
+@needs_fork
+def test_when_fork_fails_the_items_are_made_here(monkeypatch):
+    def no_room():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_room)
+    with forked(lambda: ((k, os.getpid()) for k in range(3))) as items:
+        assert list(items) == [(k, os.getpid()) for k in range(3)]
