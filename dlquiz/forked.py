@@ -4,7 +4,9 @@ A large import spends about as long reading and checking its file (JSON
 decoding and checks, all Python) as writing the rows into SQLite. With
 ``fork``, a child runs the producer and sends each item pickled over a pipe
 while the parent writes the items before it; whatever the producer raises is
-raised again in the parent, at that place in the stream of items.
+raised again in the parent, at that place in the stream of items, and a
+child that dies before its last item (killed, out of memory) makes the parent
+raise ``ChildProcessError`` there.
 
 Where ``fork`` is missing (Windows) or not safe to call without ``exec``
 (macOS, whose system libraries may not survive it), on one core, while other
