@@ -7,8 +7,6 @@ all, and a session can still refuse to start while naming each one.
 from __future__ import annotations
 
 import os
-import sys
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import field
@@ -16,6 +14,7 @@ from functools import partial
 from itertools import count, repeat
 from pathlib import Path
 
+from dlquiz import forked
 from dlquiz.bankcache import cache_dir, gc_paused, load_file, surely_stale
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.paths import bundled_banks_dir
@@ -192,13 +191,12 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
     processes cannot be forked safely (not Linux, or other threads running),
     or the cold files are small, it does nothing.
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    # Forking a process with other threads can copy a lock some thread holds, and deadlock.
-    if cores < 2 or sys.platform != "linux" or threading.active_count() > 1:
+    if not forked.usable():  # Linux, two cores or more, no other thread
         return
     sizes = {path: _size(path) for path, _ in files}
     if sum(sizes.values()) < PARSE_AHEAD_BYTES:  # the usual start: no need to look for stale entries
         return
+    cores = len(os.sched_getaffinity(0))
     directory = cache_dir()
     if directory is None or not _writable(directory):  # entries the workers cannot keep: parse once, here
         return

@@ -44,6 +44,8 @@ __all__ = [
     "replay_card",
     "rebuild_card",
     "rebuild_cards",
+    "replay_log",
+    "reset_times",
     "undo_review",
     "exam_rating",
     "rating_for",
@@ -150,10 +152,10 @@ def review_card(
     return after
 
 
-def _replay(stepper: Stepper, question_id: str, log: Iterable[tuple[int, str, int]]) -> Card | None:
-    """The card after the reviews ``(when in µs, uid, rating)``, in that order; None when there are none."""
+def replay_log(stepper: Stepper, question_id: str, log: Iterable[tuple[int, int]]) -> Card | None:
+    """The card after the reviews ``(when in µs, rating)``, in that order; None when there are none."""
     numbers: Numbers | None = None
-    for when, _uid, rating in log:
+    for when, rating in log:
         numbers = stepper.review(numbers or fresh(when), rating, when)
     return None if numbers is None else card_from_numbers(card_id_for(question_id), numbers)
 
@@ -172,27 +174,44 @@ def replay_card(
         for r in reviews
         if r.mode != "cram" and r.question_id == question_id and (since is None or r.reviewed_at > since)
     )
-    return _replay(Stepper(scheduler), question_id, log)
+    return replay_log(Stepper(scheduler), question_id, ((when, rating) for when, _uid, rating in log))
 
 
-def rebuild_cards(store: Store, question_ids: Collection[str], scheduler: Scheduler) -> dict[str, Card | None]:
+def rebuild_cards(
+    store: Store,
+    question_ids: Collection[str],
+    scheduler: Scheduler,
+    replayed: Mapping[str, Card | None] | None = None,
+) -> dict[str, Card | None]:
     """Replace the stored cards of ``question_ids`` by replays of their logs (cram skipped), in one transaction.
 
     ``replay_card`` for many questions at once: the log is read in one pass
     and the cards written in one batch (an import rebuilds thousands).
+    ``replayed`` holds cards some of ``question_ids`` already got from a replay
+    of this same log (an import's, made while it built the indexes): those are
+    stored as they are, and only the others read from the log.
     """
     stepper = Stepper(scheduler)
+    replayed = replayed or {}
     with store.transaction():
-        since = {qid: micros(at) for qid, at in last_resets(store.events()).items()}
-        cards: dict[str, Card | None] = dict.fromkeys(question_ids)
-        for qid, reviews in store.scheduled_logs(question_ids):
+        # Stored first: the log is then read for the few others through the question index
+        # (scheduled_logs weighs the questions asked for against the cards stored).
+        store.put_cards(replayed)
+        since = reset_times(store)
+        cards: dict[str, Card | None] = {qid: replayed.get(qid) for qid in question_ids}
+        for qid, reviews in store.scheduled_logs([qid for qid in question_ids if qid not in replayed]):
             start = since.get(qid, -1)
             # Sorted again on exact times: the store orders by its time text, equal in order
             # only while every row keeps the canonical form.
             log = sorted(t for t in ((micros(at), uid, rating) for at, uid, rating in reviews) if t[0] > start)
-            cards[qid] = _replay(stepper, qid, log)
-        store.put_cards(cards)
+            cards[qid] = replay_log(stepper, qid, ((when, rating) for when, _uid, rating in log))
+        store.put_cards({qid: card for qid, card in cards.items() if qid not in replayed})
     return cards
+
+
+def reset_times(store: Store) -> dict[str, int]:
+    """When (µs) each question was last reset: its card replays only the reviews after that."""
+    return {qid: micros(at) for qid, at in last_resets(store.events()).items()}
 
 
 def rebuild_card(store: Store, question_id: str, scheduler: Scheduler) -> Card | None:

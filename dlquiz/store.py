@@ -435,11 +435,54 @@ def _m0004_question_events(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX question_events_by_question ON question_events (question_id, at)")
 
 
+def _m0005_review_uid_index(db: sqlite3.Connection) -> None:
+    # The uid's UNIQUE constraint becomes a named unique index (same refusals, same
+    # lookups): unlike a constraint's index, a named one can be dropped, so an import
+    # into an empty log builds it once at the end instead of inserting a million
+    # random uids into it one by one. SQLite cannot drop a constraint: the table is
+    # copied (ids kept) and the AUTOINCREMENT counter carried over, since undone
+    # reviews may have left it above the largest id.
+    seq = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'reviews'").fetchone()
+    db.execute(
+        """CREATE TABLE reviews_new (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid         TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            seed        INTEGER,
+            answer      TEXT NOT NULL,
+            correct     INTEGER CHECK (correct IN (0, 1)),
+            rating      INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_at TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+            mode        TEXT NOT NULL CHECK (mode IN ('drill', 'exam', 'cram')),
+            exam_id     INTEGER
+        )"""
+    )
+    # The columns as of this migration, spelled out: a later one may add more.
+    columns = "id, uid, question_id, seed, answer, correct, rating, reviewed_at, duration_ms, mode, exam_id"
+    db.execute(f"INSERT INTO reviews_new ({columns}) SELECT {columns} FROM reviews ORDER BY id")
+    indexes = [
+        sql
+        for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' AND sql IS NOT NULL"
+        )
+    ]
+    db.execute("DROP TABLE reviews")  # and its indexes
+    db.execute("ALTER TABLE reviews_new RENAME TO reviews")
+    db.execute("DELETE FROM sqlite_sequence WHERE name = 'reviews'")
+    if seq is not None:
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('reviews', ?)", seq)
+    db.execute("CREATE UNIQUE INDEX reviews_by_uid ON reviews (uid)")
+    for sql in indexes:
+        db.execute(sql)
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_initial", _m0001_initial),
     ("0002_exams_and_indexes", _m0002_exams_and_indexes),
     ("0003_stats_indexes", _m0003_stats_indexes),
     ("0004_question_events", _m0004_question_events),
+    ("0005_review_uid_index", _m0005_review_uid_index),
 )
 
 
@@ -678,19 +721,27 @@ class Store:
             self.db.execute(f"PRAGMA cache_size = {int(usual)}")
 
     @contextmanager
-    def indexes_deferred(self, table: str) -> Iterator[Store]:
+    def indexes_deferred(self, table: str, *, unique: bool = False) -> Iterator[Store]:
         """Inside one transaction: drop ``table``'s indexes (not those of its UNIQUE
-        constraints), and create them again when the block ends.
+        constraints, nor its unique indexes unless ``unique``), and create them again
+        when the block ends.
 
         For a write that adds most of a table's rows: an index built in one sorted
         pass costs less than one kept up to date row by row, in random order. If
-        the block fails the transaction rolls back, and with it the drop.
+        the block fails the transaction rolls back, and with it the drop. Without
+        its unique index a table takes repeated values, and only the index's
+        creation at the end refuses them: ``unique`` is for a caller that has
+        made sure there are none.
         """
         with self.transaction():
-            indexes = self.db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                (table,),
-            ).fetchall()
+            indexes = [
+                (name, sql)
+                for name, sql in self.db.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                    (table,),
+                )
+                if unique or not sql.upper().startswith("CREATE UNIQUE")
+            ]
             for name, _sql in indexes:
                 self.db.execute(f'DROP INDEX "{name}"')
             yield self
@@ -881,7 +932,10 @@ class Store:
         ``look=False`` skips the lookup (a third of the writing's time) where
         no uid can be logged yet: in a log empty when the transaction began,
         filled only by uids checked to be distinct. A uid that is there after
-        all is not inserted, but is still among the rows returned.
+        all is not inserted, but is still among the rows returned; and while
+        the uid index is dropped (``indexes_deferred(unique=True)``) it is
+        inserted again, so the caller must refuse a repeat before the index is
+        built and the transaction commits.
         """
         if not look:
             with self.transaction():
@@ -943,6 +997,8 @@ class Store:
         (seeking each review through the question index would visit its page
         at random, about twice as slow per review).
         """
+        if not question_ids:
+            return  # not even a scan of the log
         known = self.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
         index = "NOT INDEXED" if 3 * len(question_ids) >= known else "INDEXED BY reviews_by_question"
         rows = self.db.execute(

@@ -22,14 +22,16 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from dlquiz import __version__
 from dlquiz.errors import StoreError
 from dlquiz.figures import per_topic, retrievabilities, tally_by
+from dlquiz.forked import forked
+from dlquiz.histories import Histories
 from dlquiz.jsonstream import JsonStream
 from dlquiz.record import record
-from dlquiz.schedule import rebuild_cards, scheduler_for
+from dlquiz.schedule import rebuild_cards, reset_times, scheduler_for
 from dlquiz.settings import SETTINGS, portable
 from dlquiz.store import (
     EVENT_KINDS,
@@ -44,6 +46,9 @@ from dlquiz.store import (
     review_from_row,
     review_row,
 )
+
+if TYPE_CHECKING:
+    from fsrs import Card
 
 __all__ = [
     "FORMAT_VERSION",
@@ -663,71 +668,113 @@ def import_progress(store: Store, progress: Progress) -> ImportResult:
 def import_file(store: Store, path: Path, now: datetime | None = None) -> ImportResult:
     """:func:`read_progress` and :func:`import_progress` in one pass over the file, streamed.
 
-    Each review is validated and written as it is read, inside one
-    transaction; any problem anywhere in the file rolls it all back, so the
-    outcome (and the first problem reported) is that of the two-step path,
-    with only the reviews' uids held in memory. Reviews that belong to an exam
-    wait until the exams (written after the reviews in an export) are read.
+    The file is read and checked (by a second process, where :mod:`dlquiz.forked`
+    can start one) while its reviews are written, inside one transaction; any
+    problem anywhere in the file rolls it all back, so the outcome (and the first
+    problem reported) is that of the two-step path, with only the reviews' uids
+    held in memory. Reviews that belong to an exam wait until the exams (written
+    after the reviews in an export) are read.
     """
     now = now or datetime.now(timezone.utc)
-    with _open_export(path) as handle, _reading(path), store.bulk(), store.transaction():
+    with _open_export(path) as handle, store.bulk(), store.transaction():
         # Most of the log new: build its indexes once at the end rather than row by row.
         logged = store.review_count()
         big = os.fstat(handle.fileno()).st_size >= _EXPORTED_REVIEW_BYTES * logged
-        with store.indexes_deferred("reviews") if big else nullcontext(store):
-            stream = JsonStream(handle)
-            if stream.peek() != "{":
-                parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
-            checks = _ReviewChecks(now)
-            # Into an empty log, no uid can be known already: one the file repeats makes
-            # it refused (checks.raise_first), and the whole import rolls back.
-            tally = _Tally(look=logged > 0)
-            waiting: list[tuple[Any, ...]] = []  # rows that name their exam by uid
-            head: dict[str, Any] = {}
-            stream.take("{", "'{'")
-            more = stream.peek() != "}"
-            while more:
-                if stream.peek() != '"':
-                    stream.take("", "property name enclosed in double quotes")
-                key = stream.value()
-                stream.take(":", "':' delimiter")
-                if key == "reviews" and "reviews" not in head and stream.peek() == "[":
-                    head["reviews"] = []
-                    stream.take("[", "'['")
+        # Into an empty log no uid can be known already, and one the file repeats makes the
+        # import refused before the end (where the uid index is built again, when dropped).
+        tally = _Tally(look=logged > 0, histories=Histories() if logged == 0 else None)
+        rest: _Rest | None = None
+        with store.indexes_deferred("reviews", unique=logged == 0) if big else nullcontext(store):
+            try:
+                with forked(lambda: _checked_export(handle, path, now)) as parts:
+                    for part in parts:
+                        if isinstance(part, _Rest):
+                            rest = part
+                        else:
+                            tally.add_rows(store, part)
+            except ChildProcessError:
+                raise StoreError(f"{path}: the process reading it stopped before the end (out of memory?)") from None
+            assert rest is not None  # the last part, unless an error was raised
+            added_settings = _merge_settings(store, rest.settings)
+            exam_ids, exams_added = _merge_exams(store, rest.exams)
+            tally.add_rows(store, [row[:-1] + (exam_ids[row[-1]],) for row in rest.waiting])
+            tally.add_events(store, rest.events)  # every review in before the indexes are built
+            # The replay runs while SQLite builds the indexes, when the block ends.
+            replaying = tally.start_replay(store)
+        tally.apply_renames(store)
+        return tally.finish(store, exams_added, added_settings, replaying)
 
-                    def take_review(i: int, raw: Any) -> None:
-                        row = checks.add(i, raw)
-                        if row is not None and checks.field_error is None:
-                            if row[-1] is None:
-                                tally.add(store, row)
-                            else:
-                                waiting.append(row)
 
-                    i, item = 0, stream.peek() != "]"
-                    while item:
-                        for raw in stream.items():
-                            take_review(i, raw)
-                            i += 1
-                        take_review(i, stream.value())
-                        i += 1
-                        item = stream.take(",]", "',' delimiter") == ","
-                    if i == 0:
-                        stream.take("]", "']'")
-                else:
-                    head[key] = stream.value()
-                more = stream.take(",}", "',' delimiter") == ","
-            if stream.peek():
-                stream.take("", "end of data")
-            settings, exams = _check_head(head, now)
-            checks.raise_first(exams)
-            events = _check_events(head, now)
-            added_settings = _merge_settings(store, settings)
-            exam_ids, exams_added = _merge_exams(store, exams)
-            for row in waiting:
-                tally.add(store, row[:-1] + (exam_ids[row[-1]],))
-            tally.flush(store)  # every review in before the indexes are built
-        tally.merge_events(store, events)
-        return tally.finish(store, exams_added, added_settings)
+@record(frozen=True)
+class _Rest:
+    """An export checked whole, but for the reviews already handed over in batches."""
+
+    settings: dict[str, Any]
+    exams: list[Exam]
+    events: tuple[QuestionEvent, ...]
+    waiting: list[tuple[Any, ...]]  # review rows that name their exam by uid (its row id is not known yet)
+
+
+def _checked_export(handle: TextIO, path: Path, now: datetime) -> Iterator[list[tuple[Any, ...]] | _Rest]:
+    """:func:`_export_parts`, with what reading raises as one ``StoreError`` naming the file."""
+    with _reading(path):
+        yield from _export_parts(JsonStream(handle), now)
+
+
+def _export_parts(stream: JsonStream, now: datetime) -> Iterator[list[tuple[Any, ...]] | _Rest]:
+    """The reviews of an export as batches of insert rows (their exam's uid, None, last), then a
+    :class:`_Rest`. Raises the first problem of the file (that of :func:`parse_progress`) after the
+    batches read before it was found; once a review is found bad, no batch follows."""
+    if stream.peek() != "{":
+        parse_progress(stream.value(), now)  # not an object: the same refusal as a whole-file read
+    checks = _ReviewChecks(now)
+    batch: list[tuple[Any, ...]] = []
+    waiting: list[tuple[Any, ...]] = []
+    head: dict[str, Any] = {}
+    stream.take("{", "'{'")
+    more = stream.peek() != "}"
+    while more:
+        if stream.peek() != '"':
+            stream.take("", "property name enclosed in double quotes")
+        key = stream.value()
+        stream.take(":", "':' delimiter")
+        if key == "reviews" and "reviews" not in head and stream.peek() == "[":
+            head["reviews"] = []
+            stream.take("[", "'['")
+            for i, raw in enumerate(_list_items(stream)):
+                row = checks.add(i, raw)
+                if row is None or checks.field_error is not None:
+                    continue
+                if row[-1] is not None:
+                    waiting.append(row)
+                    continue
+                batch.append(row)
+                if len(batch) >= _Tally.BATCH:
+                    yield batch
+                    batch = []
+        else:
+            head[key] = stream.value()
+        more = stream.take(",}", "',' delimiter") == ","
+    if stream.peek():
+        stream.take("", "end of data")
+    settings, exams = _check_head(head, now)
+    checks.raise_first(exams)
+    events = _check_events(head, now)
+    if batch:
+        yield batch
+    yield _Rest(settings, exams, events, waiting)
+
+
+def _list_items(stream: JsonStream) -> Iterator[Any]:
+    """The items of the list the stream is in (just after its ``[``), up to and with its ``]``."""
+    if stream.peek() == "]":
+        stream.take("]", "']'")
+        return
+    while True:
+        yield from stream.items()
+        yield stream.value()
+        if stream.take(",]", "',' delimiter") == "]":
+            return
 
 
 def _merge_settings(store: Store, settings: Mapping[str, Any]) -> tuple[str, ...]:
@@ -758,12 +805,15 @@ class _Tally:
 
     Reviews are written in batches (one lookup of known uids and one insert
     per batch): per-review statements were most of a large import's writing.
+    With ``histories`` (an import into an empty log), the reviews written are
+    also kept as :class:`Histories`, for :meth:`start_replay`.
     """
 
     BATCH = 5000
 
-    def __init__(self, *, look: bool = True) -> None:
+    def __init__(self, *, look: bool = True, histories: Histories | None = None) -> None:
         self.look = look  # for uids already logged (Store.add_review_rows)
+        self.histories = histories
         self.imported = 0
         self.present = 0
         self.touched: set[str] = set()
@@ -772,7 +822,11 @@ class _Tally:
 
     def add(self, store: Store, row: tuple[Any, ...]) -> None:
         """Queue a review's insert row (``store.review_row``)."""
-        self.pending.append(row)
+        self.add_rows(store, [row])
+
+    def add_rows(self, store: Store, rows: list[tuple[Any, ...]]) -> None:
+        """Queue reviews' insert rows."""
+        self.pending += rows
         if len(self.pending) >= self.BATCH:
             self.flush(store)
 
@@ -783,31 +837,65 @@ class _Tally:
         self.present += len(self.pending) - len(added)
         # question_id and mode, by their places in the row
         self.touched.update(row[1] for row in added if row[8] != "cram")
+        if self.histories is not None:
+            self.histories.add_rows(added)
         self.pending = []
 
     def merge_events(self, store: Store, events: tuple[QuestionEvent, ...]) -> None:
-        """Add the file's question events (after its reviews); note the cards they change.
+        """:meth:`add_events`, then :meth:`apply_renames`."""
+        self.add_events(store, events)
+        self.apply_renames(store)
 
-        Every rename in the merged log is applied again, so reviews made under
-        an old id on another machine follow the question to its new id. A
-        reset takes effect through the card rebuild, which ignores reviews
-        before it.
-        """
-        self.flush(store)  # renames move reviews already in the store
+    def add_events(self, store: Store, events: tuple[QuestionEvent, ...]) -> None:
+        """Add the file's question events (after its reviews); note the cards their resets change."""
+        self.flush(store)  # renames (apply_renames) move reviews already in the store
         for event in events:
             if store.add_event(event):
                 self.events_added += 1
                 if event.kind == "reset":
                     self.touched.add(event.question_id)
+
+    def apply_renames(self, store: Store) -> None:
+        """Apply every rename in the merged log again, so reviews made under an old id on
+        another machine follow the question to its new id. (A reset takes effect through
+        the card rebuild, which ignores reviews before it.)"""
         for event in store.events():
             if event.kind == "rename" and event.new_id and store.move_question(event.question_id, event.new_id):
                 self.touched.discard(event.question_id)
                 self.touched.add(event.new_id)
 
-    def finish(self, store: Store, exams_added: int, settings_added: tuple[str, ...]) -> ImportResult:
+    def start_replay(self, store: Store) -> Callable[[], dict[str, Card | None]] | None:
+        """After :meth:`add_events`: start replaying the cards of the questions touched from the
+        histories, in a thread; return what waits for them (None without histories, or when a
+        rename is logged)."""
+        if self.histories is None or any(event.kind == "rename" for event in store.events()):
+            return None
+        from concurrent.futures import ThreadPoolExecutor  # an import into an empty log only
+
+        # Read from the store here: the thread must not touch it (nor the histories, after this).
+        args = (scheduler_for(store), set(self.touched), reset_times(store))
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlquiz-replay")
+        future = pool.submit(self.histories.cards, *args)
+
+        def cards() -> dict[str, Card | None]:
+            try:
+                return future.result()
+            finally:
+                pool.shutdown()  # the thread ended: the next import may fork (forked.usable)
+
+        return cards
+
+    def finish(
+        self,
+        store: Store,
+        exams_added: int,
+        settings_added: tuple[str, ...],
+        replaying: Callable[[], dict[str, Card | None]] | None = None,
+    ) -> ImportResult:
         self.flush(store)
         # After the settings merge: the retention may come from the file.
-        rebuild_cards(store, self.touched, scheduler_for(store))
+        replayed = replaying() if replaying is not None else None
+        rebuild_cards(store, self.touched, scheduler_for(store), replayed)
         return ImportResult(
             imported=self.imported,
             already_present=self.present,

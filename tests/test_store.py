@@ -93,6 +93,7 @@ def test_migrates_empty_file_to_expected_schema(tmp_path):
         )
     }
     assert indexes == {
+        "reviews_by_uid",
         "reviews_by_question",
         "reviews_by_time",
         "reviews_again",
@@ -127,6 +128,79 @@ def test_migrates_from_previous_schema_keeping_data(tmp_path):
         assert store.get_setting("new_per_day") == 5
         assert store.exams() == []
     assert full_schema(db_file) == EXPECTED_SCHEMA
+
+
+def _old_schema_with_reviews(db_file: Path) -> None:
+    """A database as dlquiz made it before migration 0005 (uid UNIQUE in the table), with reviews,
+    an undone last review (the AUTOINCREMENT counter above the largest id) and a setting."""
+    old = sqlite3.connect(db_file, isolation_level=None)
+    assert migrate(old, MIGRATIONS[:4]) == [name for name, _ in MIGRATIONS[:4]]
+    assert "UNIQUE" in old.execute("SELECT sql FROM sqlite_master WHERE name = 'reviews'").fetchone()[0]
+    for i in range(3):
+        old.execute(
+            "INSERT INTO reviews (uid, question_id, seed, answer, correct, rating, reviewed_at, duration_ms, mode) "
+            f"VALUES ('u{i}', 'q{i % 2}', {i}, 'a{i}', {i % 2}, {i + 1}, '2024-05-0{i + 1}T09:00:00.000000+00:00', "
+            f"{100 * i}, 'drill')"
+        )
+    old.execute("DELETE FROM reviews WHERE uid = 'u2'")  # an undo of the last answer
+    old.execute("INSERT INTO settings VALUES ('new_per_day', '5')")
+    old.close()
+
+
+def test_migration_0005_keeps_reviews_and_makes_uid_a_named_unique_index(tmp_path):
+    db_file = tmp_path / "progress.db"
+    _old_schema_with_reviews(db_file)
+    before = sqlite3.connect(db_file).execute("SELECT * FROM reviews ORDER BY id").fetchall()
+
+    with Store.open(db_file) as store:
+        assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
+        assert store.db.execute("SELECT * FROM reviews ORDER BY id").fetchall() == before
+        assert store.get_setting("new_per_day") == 5
+        table_sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'reviews'").fetchone()[0]
+        assert "UNIQUE" not in table_sql
+        # The counter carried over: the next review does not reuse the undone review's id.
+        added = answer(store, "q9", 3, T0)
+        assert added.id == 4
+        # A repeated uid is refused as before, now by the index.
+        with pytest.raises(StoreError, match="already recorded"):
+            answer(store, "q9", 3, T0, uid="u0")
+        assert (
+            store.add_review(
+                Review(uid="u1", question_id="q1", answer="x", correct=True, rating=3, reviewed_at=T0, duration_ms=1)
+            )
+            is False
+        )
+        assert store.integrity_check() == "ok"
+    assert full_schema(db_file) == EXPECTED_SCHEMA
+    db = sqlite3.connect(db_file)
+    indexes = {
+        r[0]: r[1]
+        for r in db.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'reviews' AND type = 'index'")
+    }
+    assert set(indexes) == {"reviews_by_uid", "reviews_by_question", "reviews_by_time", "reviews_again"}
+    assert indexes["reviews_by_uid"].startswith("CREATE UNIQUE INDEX")
+    # The query planner still finds a uid through it.
+    plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN SELECT id FROM reviews WHERE uid = 'u0'"))
+    assert "reviews_by_uid" in plan
+
+
+def test_migration_0005_failing_leaves_the_old_table(tmp_path, monkeypatch):
+    db_file = tmp_path / "progress.db"
+    _old_schema_with_reviews(db_file)
+    db = sqlite3.connect(db_file, isolation_level=None)
+    name, apply = MIGRATIONS[4]
+
+    def broken(db):
+        apply(db)
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        migrate(db, [*MIGRATIONS[:4], (name, broken)])
+    assert "UNIQUE" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'reviews'").fetchone()[0]
+    assert [r[0] for r in db.execute("SELECT uid FROM reviews ORDER BY id")] == ["u0", "u1"]
+    assert db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'reviews'").fetchone()[0] == 3
+    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'reviews_new'").fetchone() is None
+    db.close()
 
 
 def test_reopening_applies_nothing_twice(tmp_path):
