@@ -107,7 +107,7 @@ def _unreadable(node: yaml.Node) -> _LocatedError:
 
 
 class _LimitsUnchecked(Exception):
-    """The document has what the quick build cannot count (aliases, merges, explicit tags) or is too big."""
+    """The document has what the quick build cannot count (merge keys, explicit tags) or may be too big."""
 
 
 class _Builder:
@@ -115,10 +115,11 @@ class _Builder:
 
     Most banks are plain trees, where the expanded size is just the number of
     nodes built: the quick build (``checked=False``) counts nodes and depth as it
-    goes, and gives up with :class:`_LimitsUnchecked` at the first alias, merge key
-    or explicit tag, or past a limit, before changing any node. The caller then
-    checks the document with :func:`_check_expanded_size` and builds it again
-    with ``checked=True``, which handles everything.
+    goes, an alias as the nodes and levels it expands to, and gives up with
+    :class:`_LimitsUnchecked` at the first merge key or explicit tag, or past a
+    limit, before changing any node. The caller then checks the document with
+    :func:`_check_expanded_size` and builds it again with ``checked=True``, which
+    handles everything.
     """
 
     def __init__(self, loader: _BankLoader, checked: bool, text_has_tags: bool) -> None:
@@ -129,6 +130,7 @@ class _Builder:
         # Explicit tags need a '!' in the text; without one, only the resolver can tag a merge key.
         self.scan_keys = text_has_tags or loader.saw_rewritten_key
         self.count = 1  # the root
+        self.extents: dict[yaml.Node, tuple[int, int]] = {}
 
     def build(self, node: Any, depth: int = 1) -> Any:
         cls = node.__class__
@@ -136,7 +138,7 @@ class _Builder:
             return self.scalar(node)
         if node in self.built:
             if not self.checked:
-                raise _LimitsUnchecked  # an alias: expanded, it counts again
+                self.alias(node, depth)
             return self.built[node]
         tag = node.tag
         if cls is yaml.MappingNode and tag == _MAP:
@@ -178,6 +180,35 @@ class _Builder:
         self.count += size
         if size and (depth >= MAX_DEPTH or self.count > MAX_NODES):
             raise _LimitsUnchecked
+
+    def alias(self, node: yaml.Node, depth: int) -> None:
+        """Count an alias at ``depth`` to a collection built already, as :func:`_check_expanded_size` counts it.
+
+        The alias itself was counted with its siblings; what it names is counted again
+        below it, so a document within the limits needs no separate walk (quick build only).
+        """
+        below, height = self.extent(node)
+        self.count += below
+        if self.count > MAX_NODES or depth + height > MAX_DEPTH:
+            raise _LimitsUnchecked
+
+    def extent(self, node: yaml.Node) -> tuple[int, int]:
+        """The nodes below a built collection, aliases expanded, and how many levels deep they go.
+
+        Remembered per node, so a fan of aliases to aliases is walked once. Only nodes the
+        quick build has finished get here, so there is no merge key, explicit collection tag
+        or cycle below them.
+        """
+        known = self.extents.get(node)
+        if known is None:
+            below = height = 0
+            children = node.value if node.__class__ is yaml.SequenceNode else [c for pair in node.value for c in pair]
+            for child in children:
+                child_below, child_height = (0, 0) if child.__class__ is yaml.ScalarNode else self.extent(child)
+                below += 1 + child_below
+                height = max(height, 1 + child_height)
+            known = self.extents[node] = (below, height)
+        return known
 
     def sequence(self, node: yaml.SequenceNode, depth: int) -> list[Any]:
         children = node.value

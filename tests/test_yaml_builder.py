@@ -186,6 +186,33 @@ def test_plain_documents_at_the_node_limit_read_alike(items, monkeypatch):
     assert_reads_alike("a: {" + ", ".join(f"k{i}: {i}" for i in range(items // 2)) + "}\nb: 1\nb: 2\n")
 
 
+@pytest.mark.parametrize("at", range(yamlfile.MAX_DEPTH - 8, yamlfile.MAX_DEPTH))
+@pytest.mark.parametrize("height", [1, 3, 6])
+def test_aliases_reaching_the_depth_limit_read_alike(at, height):
+    # The quick build counts an alias as the levels it expands to: here they end just
+    # under, at or past the limit, depending on where the alias stands.
+    anchored = "base: &b " + "{k: " * height + "1" + "}" * height + "\n"
+    deep = "".join("  " * i + f"k{i}:\n" for i in range(at)) + "  " * at + "v: *b\n"
+    assert_reads_alike(anchored + deep)
+    assert_reads_alike(anchored + "a: 1\na: 2\n" + deep)
+
+
+@pytest.mark.parametrize("limit", range(52, 67))
+def test_aliases_at_the_node_limit_read_alike(limit, monkeypatch):
+    monkeypatch.setattr(yamlfile, "MAX_NODES", limit)  # both paths read the limit when they run
+    # Expanded: 21 values, and 11 for each of the four *b (itself, two *a and their 8 items): 65.
+    text = "a: &a [1, 2, 3, 4]\nb: &b [*a, *a]\nc: [*b, *b, *b, *b]\n"
+    assert_reads_alike(text)
+    assert_reads_alike(text + "d: 1\nd: 2\n")
+
+
+def test_aliases_within_the_limits_are_counted_without_the_separate_walk(monkeypatch):
+    monkeypatch.setattr(yamlfile, "_check_expanded_size", lambda root: pytest.fail("walked the document again"))
+    data = parse_yaml("base: &b {x: [1, 2], y: &s t}\nuse: [*b, *b, {z: *b}]\nname: *s\n", "doc.yaml")
+    assert data["use"][0] is data["base"] and data["use"][2]["z"] is data["base"]
+    assert data["name"] == "t"
+
+
 def test_the_bundled_banks_read_exactly_as_pyyaml_reads_them():
     from dlquiz.paths import bundled_banks_dir
 
