@@ -1,6 +1,6 @@
-"""The fast YAML builder reads every document exactly as PyYAML's own construction does.
+"""dlquiz's YAML reading (from events, or the fast node builder) gives exactly what PyYAML's own construction does.
 
-The reference is the loader as it was before the builder: PyYAML's resolver,
+The reference is the loader as it was before either: PyYAML's resolver,
 the alias-expansion check first, then PyYAML's generic constructor with
 dlquiz's mapping constructor (line numbers, duplicate keys, merge keys). Both
 go through the same error translation, so values, lines, shared aliases and
@@ -35,10 +35,20 @@ def _reference_build(loader: Any, root: yaml.Node, text: str) -> Any:
     return loader.construct_document(root)
 
 
-def _outcome(text: str, reference: bool) -> tuple[str, Any]:
-    """What parse_yaml gives: ("value", data) or ("error", its message), on either path."""
+def _no_event_reading(text: str) -> Any:
+    raise yamlfile._Unusual
+
+
+def _outcome(text: str, way: str) -> tuple[str, Any]:
+    """What parse_yaml gives: ("value", data) or ("error", its message), read one ``way``.
+
+    "dlquiz": as dlquiz reads (from events, else through nodes); "nodes": through nodes
+    only; "reference": PyYAML's resolver and constructor.
+    """
     with pytest.MonkeyPatch.context() as patch:
-        if reference:
+        if way != "dlquiz":
+            patch.setattr(yamlfile, "_read_plain", _no_event_reading)
+        if way == "reference":
             patch.setattr(yamlfile, "_BankLoader", _ReferenceLoader)
             patch.setattr(yamlfile, "_build_document", _reference_build)
         try:
@@ -73,15 +83,16 @@ def _assert_same(new: Any, ref: Any, pairs: dict[int, int], path: str = "") -> N
 
 
 def assert_reads_alike(text: str) -> None:
-    new, ref = _outcome(text, reference=False), _outcome(text, reference=True)
-    if ref[0] == "exception":  # PyYAML's constructor failing on an explicit tag: one bank error line now
-        assert new[0] == "error" and "cannot be read as !!" in new[1], (new, ref)
-        return
-    assert new[0] == ref[0], (new, ref)
-    if ref[0] == "value":
-        _assert_same(new[1], ref[1], {})
-    else:
-        assert new[1] == ref[1]
+    ref = _outcome(text, "reference")
+    for new in (_outcome(text, "dlquiz"), _outcome(text, "nodes")):
+        if ref[0] == "exception":  # PyYAML's constructor failing on an explicit tag: one bank error line now
+            assert new[0] == "error" and "cannot be read as !!" in new[1], (new, ref)
+            continue
+        assert new[0] == ref[0], (new, ref)
+        if ref[0] == "value":
+            _assert_same(new[1], ref[1], {})
+        else:
+            assert new[1] == ref[1]
 
 
 SCALARS = [
