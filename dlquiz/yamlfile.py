@@ -346,11 +346,11 @@ class _EventReader:
         next_event, value = self.next, self.value
         depth += 1
         event = next_event()
-        while event.__class__ is not yaml.MappingEndEvent:
-            if event.__class__ is yaml.ScalarEvent:
+        while (cls := event.__class__) is not yaml.MappingEndEvent:
+            if cls is yaml.ScalarEvent:
                 key = self.scalar(event)
                 line = event.start_mark.line + 1
-            elif event.__class__ is yaml.AliasEvent:
+            elif cls is yaml.AliasEvent:
                 key, line = self.alias(event, depth)
             else:
                 raise _Unusual  # a collection as a key
