@@ -163,13 +163,24 @@ def surely_stale(path: Path, directory: Path | None) -> bool:
 
 def load_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded:
     """The questions and errors of one bank file: from its cache entry when current, else ``build()``."""
+    found = _cached_or_built(path, display, build)
+    return found if isinstance(found, Loaded) else _built(found)
+
+
+def cache_file(path: Path, display: str, build: Callable[[], Built]) -> None:
+    """Make sure ``path`` has a current cache entry, writing it from ``build()`` when it has not (parsing ahead)."""
+    _cached_or_built(path, display, build)  # the records of what was built are not needed here
+
+
+def _cached_or_built(path: Path, display: str, build: Callable[[], Built]) -> Loaded | Built:
+    """The file from its cache entry when current, else ``build()``'s questions and errors, written as its entry."""
     directory = cache_dir()
     try:
         stat = path.stat()
     except OSError:
-        return _built(build())
+        return build()
     if directory is None:
-        return _built(build())
+        return build()
     key = _key(path, stat)
     entry = _entry(directory, path)
 
@@ -181,7 +192,7 @@ def load_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded:
     cached = _read(entry, key, display, rebuild)
     if cached is not None:
         return cached
-    return _built(rebuild())
+    return rebuild()
 
 
 def _built(built: Built) -> Loaded:

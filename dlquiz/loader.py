@@ -16,7 +16,7 @@ from functools import partial
 from itertools import count, repeat
 from pathlib import Path
 
-from dlquiz.bankcache import cache_dir, gc_paused, load_file, surely_stale
+from dlquiz.bankcache import cache_dir, cache_file, gc_paused, load_file, surely_stale
 from dlquiz.errors import BankError, DlquizError
 from dlquiz.paths import bundled_banks_dir
 from dlquiz.question import Question, QuestionInfo
@@ -196,7 +196,7 @@ def _size(path: Path) -> int:
 def _cache(path: Path, display: str) -> None:
     # In a worker: parse and write the entry; the questions themselves stay here.
     with gc_paused():
-        load_file(path, display, partial(parse_file, path, display))
+        cache_file(path, display, partial(parse_file, path, display))
 
 
 def parse_file(path: Path, display: str) -> tuple[list[Question], list[BankError]]:

@@ -12,12 +12,13 @@ and of each key, so every error can point at ``file:line``. Duplicate keys in
 one mapping are errors instead of silently keeping the last; merge keys
 (``<<: *base``) work as in YAML, the mapping's own keys overriding merged ones.
 
-PyYAML's C parser and composer make the nodes (which carry their lines); the
-values are then built by one tight pass here rather than by PyYAML's generic
-constructor, which took about half the time of reading a large bank's YAML.
-The result is exactly what PyYAML's construction gives (tests/test_yaml_builder.py
-compares the two on generated documents); the few nodes with an explicit tag
-such as ``!!set`` are still built by PyYAML's own constructors.
+A plain document (no explicit tags or merge keys, within the limits, no
+error) is read straight from the events of PyYAML's C parser, which carry
+their lines. Any other is composed into PyYAML's nodes and built by one tight
+pass here rather than by PyYAML's generic constructor; the few nodes with an
+explicit tag such as ``!!set`` are still built by PyYAML's own constructors.
+Either way the result is exactly what PyYAML's construction gives
+(tests/test_yaml_builder.py compares them on generated documents).
 """
 
 from __future__ import annotations
@@ -251,18 +252,14 @@ class _EventReader:
     def value(self, event: Any, depth: int) -> Any:
         cls = event.__class__
         if cls is yaml.ScalarEvent:
-            value = self.scalar(event)
-        elif cls is yaml.AliasEvent:
+            return self.scalar(event)
+        if cls is yaml.AliasEvent:
             return self.alias(event, depth)[0]
-        elif depth >= MAX_DEPTH or event.tag is not None:
+        if depth >= MAX_DEPTH or event.tag is not None:
             raise _Unusual  # past the depth limit (or an empty collection at it), or an explicit tag
-        elif cls is yaml.MappingStartEvent:
-            value = self.mapping(event, depth)
-        elif cls is yaml.SequenceStartEvent:
-            value = self.sequence(event, depth)
-        else:
-            raise _Unusual
-        return value
+        if cls is yaml.MappingStartEvent:
+            return self.mapping(event, depth)
+        return self.sequence(event, depth)  # the only other event here
 
     def scalar(self, event: Any) -> Any:
         if event.tag is not None:
