@@ -264,21 +264,20 @@ class _EventReader:
     def scalar(self, event: Any) -> Any:
         if event.tag is not None:
             raise _Unusual
-        text = event.value
-        if event.implicit[0]:
-            for tag, regexp in _IMPLICIT.get(text[:1], ()):
-                if regexp.match(text):
-                    value = _read_scalar(tag, text)
-                    self.remember(event, value)
-                    return value
-        self.remember(event, text)
-        return text
+        value = event.value
+        if event.implicit[0] and value[:1] in _IMPLICIT:  # most text starts where no resolver looks
+            for tag, regexp in _IMPLICIT[value[:1]]:
+                if regexp.match(value):
+                    value = _read_scalar(tag, value)
+                    break
+        if event.anchor is not None:
+            self.remember(event, value)
+        return value
 
     def remember(self, event: Any, value: Any) -> None:
-        if event.anchor is not None:
-            if event.anchor in self.anchors:
-                raise _Unusual  # a duplicate anchor: the composer's error
-            self.anchors[event.anchor] = (value, event.start_mark.line + 1)
+        if event.anchor in self.anchors:
+            raise _Unusual  # a duplicate anchor: the composer's error
+        self.anchors[event.anchor] = (value, event.start_mark.line + 1)
 
     def alias(self, event: Any, depth: int) -> tuple[Any, int]:
         """The value an alias names and its line; a collection counts again as what it expands to."""
@@ -320,11 +319,11 @@ class _EventReader:
         items: list[Any] = []
         if start.anchor is not None:
             self.remember(start, _INCOMPLETE)
-        next_event, value = self.next, self.value
+        next_event, value, scalar = self.next, self.value, self.scalar
         depth += 1
         event = next_event()
-        while event.__class__ is not yaml.SequenceEndEvent:
-            items.append(value(event, depth))
+        while (cls := event.__class__) is not yaml.SequenceEndEvent:
+            items.append(scalar(event) if cls is yaml.ScalarEvent else value(event, depth))  # scalars: one call less
             event = next_event()
         self.count += len(items)
         if self.count > MAX_NODES:
@@ -340,12 +339,12 @@ class _EventReader:
         mapping.key_lines = key_lines
         if start.anchor is not None:
             self.remember(start, _INCOMPLETE)
-        next_event, value = self.next, self.value
+        next_event, value, scalar = self.next, self.value, self.scalar
         depth += 1
         event = next_event()
         while (cls := event.__class__) is not yaml.MappingEndEvent:
             if cls is yaml.ScalarEvent:
-                key = self.scalar(event)
+                key = scalar(event)
                 line = event.start_mark.line + 1
             elif cls is yaml.AliasEvent:
                 key, line = self.alias(event, depth)
@@ -353,7 +352,8 @@ class _EventReader:
                 raise _Unusual  # a collection as a key
             if key in key_lines:
                 raise _Unusual  # a duplicate key (or an unhashable one)
-            mapping[key] = value(next_event(), depth)
+            event = next_event()
+            mapping[key] = scalar(event) if event.__class__ is yaml.ScalarEvent else value(event, depth)
             key_lines[key] = line
             event = next_event()
         self.count += 2 * len(mapping)
