@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import operator
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, cast
 
 import yaml
