@@ -211,9 +211,10 @@ def parse_file(path: Path, display: str) -> tuple[list[Question], list[BankError
         return [], [error]
     questions: list[Question] = []
     errors: list[BankError] = []
+    topic = path.stem  # once: a Path property is computed anew at every use
     for raw in entries:
         try:
-            questions.append(parse_question(raw, display, defaults, default_topic=path.stem))
+            questions.append(parse_question(raw, display, defaults, default_topic=topic))
         except BankError as error:
             errors.append(error)
     return questions, errors

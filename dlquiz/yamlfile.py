@@ -320,10 +320,11 @@ class _EventReader:
         if start.anchor is not None:
             self.remember(start, _INCOMPLETE)
         next_event, value, scalar = self.next, self.value, self.scalar
+        scalar_event, end = yaml.ScalarEvent, yaml.SequenceEndEvent
         depth += 1
         event = next_event()
-        while (cls := event.__class__) is not yaml.SequenceEndEvent:
-            items.append(scalar(event) if cls is yaml.ScalarEvent else value(event, depth))  # scalars: one call less
+        while (cls := event.__class__) is not end:
+            items.append(scalar(event) if cls is scalar_event else value(event, depth))  # scalars: one call less
             event = next_event()
         self.count += len(items)
         if self.count > MAX_NODES:
@@ -340,10 +341,11 @@ class _EventReader:
         if start.anchor is not None:
             self.remember(start, _INCOMPLETE)
         next_event, value, scalar = self.next, self.value, self.scalar
+        scalar_event, end = yaml.ScalarEvent, yaml.MappingEndEvent
         depth += 1
         event = next_event()
-        while (cls := event.__class__) is not yaml.MappingEndEvent:
-            if cls is yaml.ScalarEvent:
+        while (cls := event.__class__) is not end:
+            if cls is scalar_event:
                 key = scalar(event)
                 line = event.start_mark.line + 1
             elif cls is yaml.AliasEvent:
@@ -353,7 +355,7 @@ class _EventReader:
             if key in key_lines:
                 raise _Unusual  # a duplicate key (or an unhashable one)
             event = next_event()
-            mapping[key] = scalar(event) if event.__class__ is yaml.ScalarEvent else value(event, depth)
+            mapping[key] = scalar(event) if event.__class__ is scalar_event else value(event, depth)
             key_lines[key] = line
             event = next_event()
         self.count += 2 * len(mapping)
