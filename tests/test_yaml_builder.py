@@ -224,6 +224,19 @@ def test_aliases_within_the_limits_are_counted_without_the_separate_walk(monkeyp
     assert data["name"] == "t"
 
 
+def test_plain_banks_are_read_from_events_without_nodes(monkeypatch):
+    from dlquiz.paths import bundled_banks_dir
+
+    monkeypatch.setattr(yamlfile, "_BankLoader", _EventsOnlyLoader)
+    for path in sorted(bundled_banks_dir().rglob("*.yaml")):
+        assert parse_yaml(path.read_text(encoding="utf-8"), path.name) is not None
+
+
+class _EventsOnlyLoader(yamlfile._BankLoader):
+    def get_single_node(self) -> Any:
+        pytest.fail("composed the document into nodes")
+
+
 def test_the_bundled_banks_read_exactly_as_pyyaml_reads_them():
     from dlquiz.paths import bundled_banks_dir
 
