@@ -11,6 +11,9 @@ aliases, merge keys, explicit tags and YAML 1.1/1.2 look-alike scalars.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -235,6 +238,17 @@ def test_plain_banks_are_read_from_events_without_nodes(monkeypatch):
 class _EventsOnlyLoader(yamlfile._BankLoader):
     def get_single_node(self) -> Any:
         pytest.fail("composed the document into nodes")
+
+
+def test_the_benchmark_bank_reads_exactly_as_pyyaml_reads_it(tmp_path):
+    # bench/make_large.py repeats the bundled questions, which PyYAML writes as anchors and aliases.
+    repo = Path(__file__).resolve().parent.parent
+    make = [sys.executable, str(repo / "bench" / "make_large.py"), "banks", str(tmp_path)]
+    subprocess.run([*make, "--questions", "600", "--files", "1"], check=True, capture_output=True)
+    files = sorted(tmp_path.glob("*.yaml"))
+    assert len(files) == 1 and "*id" in files[0].read_text(encoding="utf-8")
+    for path in files:
+        assert_reads_alike(path.read_text(encoding="utf-8"))
 
 
 def test_the_bundled_banks_read_exactly_as_pyyaml_reads_them():
