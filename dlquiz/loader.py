@@ -156,10 +156,10 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
     processes cannot be forked safely (not Linux, or other threads running),
     or the cold files are small, it does nothing.
 
-    Each worker is a plain fork given its share of the files up front, the
-    shares balanced by size: a process pool cost about 40 ms more (importing
-    it, its manager thread, a round trip per file), on a load that should
-    take under a second.
+    The workers are plain forks that take the files one at a time, the largest
+    first, so the cores finish together whatever each file costs: a process
+    pool did the same for about 40 ms more (importing it, its manager thread,
+    a round trip per file), on a load that should take under a second.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     # Forking a process with other threads can copy a lock some thread holds, and deadlock.
@@ -172,27 +172,34 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
     sizes = {path: _size(path) for path, _ in stale}
     if len(stale) < 2 or sum(sizes.values()) < PARSE_AHEAD_BYTES:
         return
-    shares: list[list[tuple[Path, str]]] = [[] for _ in range(min(cores, len(stale)))]
-    loads = [0] * len(shares)
-    for item in sorted(stale, key=lambda item: -sizes[item[0]]):  # largest first, each to the least loaded
-        least = loads.index(min(loads))
-        shares[least].append(item)
-        loads[least] += sizes[item[0]]
+    stale.sort(key=lambda item: -sizes[item[0]])
+    # The files' numbers go down a pipe, and a worker reads the next one when it is free.
+    claims, numbers = os.pipe()
     workers = []
-    for share in shares:
+    for _ in range(min(cores, len(stale))):
         try:
             pid = os.fork()
         except OSError:  # no more processes: the in-process load parses what no worker cached
             break
         if pid == 0:
-            _work(share)
+            os.close(numbers)
+            _work(stale, claims)
         workers.append(pid)
+    os.close(claims)
+    try:
+        with open(numbers, "wb") as pipe:
+            pipe.write(b"".join(number.to_bytes(_CLAIM, "little") for number in range(len(stale))))
+    except BrokenPipeError:  # no worker to read them
+        pass
     for pid in workers:
         os.waitpid(pid, 0)
 
 
-def _work(share: list[tuple[Path, str]]) -> NoReturn:
-    """In a forked worker: parse and cache each file of its share, then end at once.
+_CLAIM = 4  # bytes of a file's number in the pipe; a read this short is atomic
+
+
+def _work(files: list[tuple[Path, str]], claims: int) -> NoReturn:
+    """In a forked worker: parse and cache each file whose number it reads from ``claims``, then end at once.
 
     Whatever happens, the worker leaves through ``os._exit``: it must never run
     the rest of the parent's command, its exit handlers, or flush the output the
@@ -200,7 +207,8 @@ def _work(share: list[tuple[Path, str]]) -> NoReturn:
     """
     try:
         with gc_paused():
-            for path, display in share:
+            while len(claim := os.read(claims, _CLAIM)) == _CLAIM:
+                path, display = files[int.from_bytes(claim, "little")]
                 cache_file(path, display, partial(parse_file, path, display))
     finally:
         os._exit(0)
