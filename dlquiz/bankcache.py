@@ -356,7 +356,7 @@ def _write(entry: Path, key: tuple[Any, ...], built: Built, display: str) -> Non
         columns = [list(column) for column in zip(*map(QuestionInfo.of, questions), strict=True)] or [
             [] for _ in range(_FIELDS)
         ]
-        for n in _SHARED:  # equal topics and tags made one object each: the header then holds each once
+        for n in _SHARED:  # equal topics and tags made one object each (types are already): pickled once
             same: dict[Any, Any] = {}
             columns[n] = [same.setdefault(value, value) for value in columns[n]]
         del columns[_PATH]

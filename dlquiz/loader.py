@@ -158,7 +158,7 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
 
     The workers are plain forks that take the files one at a time, the largest
     first, so the cores finish together whatever each file costs: a process
-    pool did the same for about 40 ms more (importing it, its manager thread,
+    pool did the same for 25-35 ms more (importing it, its manager thread,
     a round trip per file), on a load that should take under a second.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1

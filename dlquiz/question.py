@@ -65,7 +65,7 @@ class QuestionInfo(NamedTuple):
 
     @classmethod
     def of(cls, question: Question) -> QuestionInfo:
-        q = question
+        q = question  # every field in one call: ten thousand are made writing a large bank's cache
         if isinstance(q, NumericQuestion):
             return cls(q.id, q.type, q.topic, tuple(q.tags), q.difficulty, q.path, q.line, q.is_template, q.present)
         return cls(q.id, q.type, q.topic, tuple(q.tags), q.difficulty, q.path, q.line)
