@@ -172,6 +172,20 @@ def test_generated_documents_read_exactly_as_pyyaml_reads_them(text):
         "a: 1\nb: 2\na: 3\n",
         "1: a\ntrue: b\n1.0: c\n",
         "= : 1\nb: =\n",
+        # What the event reader must leave to the nodes, or read as they would.
+        "%YAML 1.2\n---\na: 1\n",
+        "--- !!map\na: 1\n",
+        "---\n...\n",
+        "a: 1\n---\nb: 2\n",
+        "[a, b]: c\n",
+        "%TAG ! tag:example.com,2000:\n---\na: !foo 1\n",
+        "a: ! 12\n",
+        "a: &x 1\nb: &x 2\n",
+        "a: *nope\n",
+        "- &a\n- *a\n",
+        "a: &k b\n*k : c\n",
+        "{a: 1, a: 1}\n",
+        "a: 'x\n",
     ],
 )
 def test_edge_documents_read_exactly_as_pyyaml_reads_them(text):
