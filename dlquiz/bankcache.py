@@ -164,17 +164,15 @@ def surely_stale(path: Path, directory: Path | None) -> bool:
 
 def load_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded:
     """The questions and errors of one bank file: from its cache entry when current, else ``build()``."""
-    found = _cached_or_built(path, display, build)
+    found = cache_file(path, display, build)
     return found if isinstance(found, Loaded) else _built(found)
 
 
-def cache_file(path: Path, display: str, build: Callable[[], Built]) -> None:
-    """Make sure ``path`` has a current cache entry, writing it from ``build()`` when it has not (parsing ahead)."""
-    _cached_or_built(path, display, build)  # the records of what was built are not needed here
+def cache_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded | Built:
+    """The file from its cache entry when current, else ``build()``'s questions and errors, written as its entry.
 
-
-def _cached_or_built(path: Path, display: str, build: Callable[[], Built]) -> Loaded | Built:
-    """The file from its cache entry when current, else ``build()``'s questions and errors, written as its entry."""
+    Parsing ahead calls this directly: it needs the entry, not the records of what was built.
+    """
     directory = cache_dir()
     try:
         stat = path.stat()
