@@ -32,7 +32,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from itertools import accumulate, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -64,6 +64,7 @@ _ALLOWED = {
 }
 _FIELDS = len(QuestionInfo._fields)
 _PATH = QuestionInfo._fields.index("path")
+_SHARED = (QuestionInfo._fields.index("topic"), QuestionInfo._fields.index("tags"))
 _new_info = tuple.__new__  # QuestionInfo from a row without the per-field checks of its __new__
 
 
@@ -163,13 +164,22 @@ def surely_stale(path: Path, directory: Path | None) -> bool:
 
 def load_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded:
     """The questions and errors of one bank file: from its cache entry when current, else ``build()``."""
+    found = cache_file(path, display, build)
+    return found if isinstance(found, Loaded) else _built(found)
+
+
+def cache_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded | Built:
+    """The file from its cache entry when current, else ``build()``'s questions and errors, written as its entry.
+
+    Parsing ahead calls this directly: it needs the entry, not the records of what was built.
+    """
     directory = cache_dir()
     try:
         stat = path.stat()
     except OSError:
-        return _built(build())
+        return build()
     if directory is None:
-        return _built(build())
+        return build()
     key = _key(path, stat)
     entry = _entry(directory, path)
 
@@ -181,7 +191,7 @@ def load_file(path: Path, display: str, build: Callable[[], Built]) -> Loaded:
     cached = _read(entry, key, display, rebuild)
     if cached is not None:
         return cached
-    return _built(rebuild())
+    return rebuild()
 
 
 def _built(built: Built) -> Loaded:
@@ -329,15 +339,28 @@ def _write(entry: Path, key: tuple[Any, ...], built: Built, display: str) -> Non
 
     questions, errors = built
     try:
-        blobs = [pickle.dumps(q, protocol=pickle.HIGHEST_PROTOCOL) for q in questions]
-        ends = array("Q", accumulate(len(b) for b in blobs))
-        crcs = array("I", (zlib.crc32(b) for b in blobs))
-        # Equal topics, types and tags made one object each: the pickle then holds each once.
-        same: dict[Any, Any] = {}
-        rows = [[same.setdefault((type(v), v), v) for v in QuestionInfo.of(q)] for q in questions]
-        columns = tuple([row[n] for row in rows] for n in range(_FIELDS) if n != _PATH)
+        # One pickler, its memo cleared after each question: each question's bytes are the ones
+        # pickle.dumps gives (each unpickles alone), without making a pickler per question.
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        offsets = []
+        for question in questions:
+            pickler.dump(question)
+            pickler.clear_memo()
+            offsets.append(buffer.tell())
+        blobs = buffer.getbuffer()
+        ends = array("Q", offsets)
+        crcs = array("I", (zlib.crc32(blobs[start:end]) for start, end in zip([0, *offsets], offsets, strict=False)))
+        columns = [list(column) for column in zip(*map(QuestionInfo.of, questions), strict=True)] or [
+            [] for _ in range(_FIELDS)
+        ]
+        for n in _SHARED:  # equal topics and tags made one object each (types are already): pickled once
+            same: dict[Any, Any] = {}
+            columns[n] = [same.setdefault(value, value) for value in columns[n]]
+        del columns[_PATH]
         header = pickle.dumps(
-            (MAGIC, key, (display, columns, ends.tobytes(), crcs.tobytes(), errors)), protocol=pickle.HIGHEST_PROTOCOL
+            (MAGIC, key, (display, tuple(columns), ends.tobytes(), crcs.tobytes(), errors)),
+            protocol=pickle.HIGHEST_PROTOCOL,
         )
     except Exception:  # noqa: BLE001 - something unpicklable: go without a cache entry
         return
@@ -350,8 +373,7 @@ def _write(entry: Path, key: tuple[Any, ...], built: Built, display: str) -> Non
         with os.fdopen(fd, "wb") as handle:
             handle.write(len(header).to_bytes(8, "little") + zlib.crc32(header).to_bytes(4, "little"))
             handle.write(header)
-            for blob in blobs:
-                handle.write(blob)
+            handle.write(blobs)
         os.replace(tmp, entry)
     except OSError:
         try:

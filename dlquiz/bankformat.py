@@ -72,7 +72,12 @@ MAX_CHOICES = 1000
 
 def _one_of(value: str, allowed: tuple[L, ...]) -> L | None:
     """``value`` as the one of ``allowed`` it equals (typed as that literal), else None."""
-    return next((a for a in allowed if a == value), None)
+    return _by_value(allowed).get(value)
+
+
+@cache
+def _by_value(allowed: tuple[L, ...]) -> dict[str, L]:
+    return {a: a for a in allowed}  # one lookup per question instead of a generator
 
 
 def suggest(word: str, candidates: tuple[str, ...] | list[str]) -> str:
@@ -304,8 +309,8 @@ def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
             compiled = compile_expr(source)
         except ExprError as error:
             raise reader.error(f"{what}: {error}", key) from None
-        unknown = sorted(compiled.names - known)
-        if unknown:
+        if not compiled.names <= known:
+            unknown = sorted(compiled.names - known)
             raise reader.error(f"{what}: unknown name '{unknown[0]}'{suggest(unknown[0], sorted(known))}", key)
         return compiled
 
@@ -429,9 +434,9 @@ def _parse_param(reader: _Reader, name: str, spec: Any) -> Param:
         return reader.error(f"param '{name}': {message}", "params")
 
     if isinstance(spec, list):
-        spec = LineDict(choice=spec)
+        spec = {"choice": spec}
     elif _is_kind(spec, float):
-        spec = LineDict(choice=[spec])
+        spec = {"choice": [spec]}
     if not isinstance(spec, dict):
         raise bad("give a list of choices, or a mapping with 'choice', 'int' or 'float'")
     for key in spec:

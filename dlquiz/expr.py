@@ -152,7 +152,7 @@ class Expr:
         if self._tree is None:
             return cast(Value, _copy(self._constant))
         if self._tree is _UNPARSED:
-            object.__setattr__(self, "_tree", _compile_text(self.text)._tree)
+            object.__setattr__(self, "_tree", _tree_of(self.text))
         try:
             return _Evaluator(self.text, env, budget).eval(self._tree)
         except ExprError:
@@ -205,12 +205,11 @@ def _compile_text(source: str) -> Expr:
         raise ExprError("empty expression")
     if len(text) > MAX_TEXT:
         raise ExprError(f"expression is longer than {MAX_TEXT} characters: {_quote(text)}")
-    if text.isascii() and text.isidentifier() and not keyword.iskeyword(text):
-        # A bare name, the most common expression: the tree ast.parse would give, without parsing.
-        # (ASCII only: the parser would NFKC-normalise other identifiers.)
+    if _bare_name(text):
+        # The most common expression: checked without parsing, its tree made only if it is ever
+        # evaluated (most questions of a large bank are not, in one run).
         _check_name(text)
-        name = ast.Name(id=text, ctx=ast.Load(), lineno=1, col_offset=0, end_lineno=1, end_col_offset=len(text))
-        return Expr(text=text, names=frozenset((text,)), _tree=name)
+        return _unparsed(text, frozenset((text,)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. SyntaxWarning for `1if x else 2`: not the bank author's concern here
@@ -222,6 +221,18 @@ def _compile_text(source: str) -> Expr:
         raise ExprError(f"cannot read {_quote(text)}: {type(error).__name__}") from None
     names = _check_tree(tree, text)
     return Expr(text=text, names=frozenset(names), _tree=tree.body)
+
+
+def _bare_name(text: str) -> bool:
+    # ASCII only: the parser would NFKC-normalise other identifiers.
+    return text.isascii() and text.isidentifier() and not keyword.iskeyword(text)
+
+
+def _tree_of(text: str) -> ast.expr:
+    """The syntax tree of an expression's checked text; for a bare name, the one ast.parse gives, without parsing."""
+    if _bare_name(text):
+        return ast.Name(id=text, ctx=ast.Load(), lineno=1, col_offset=0, end_lineno=1, end_col_offset=len(text))
+    return cast(ast.expr, _compile_text(text)._tree)
 
 
 def _check_tree(tree: ast.Expression, text: str) -> set[str]:

@@ -12,18 +12,20 @@ and of each key, so every error can point at ``file:line``. Duplicate keys in
 one mapping are errors instead of silently keeping the last; merge keys
 (``<<: *base``) work as in YAML, the mapping's own keys overriding merged ones.
 
-PyYAML's C parser and composer make the nodes (which carry their lines); the
-values are then built by one tight pass here rather than by PyYAML's generic
-constructor, which took about half the time of reading a large bank's YAML.
-The result is exactly what PyYAML's construction gives (tests/test_yaml_builder.py
-compares the two on generated documents); the few nodes with an explicit tag
-such as ``!!set`` are still built by PyYAML's own constructors.
+A plain document (no explicit tags or merge keys, within the limits, no
+error) is read straight from the events of PyYAML's C parser, which carry
+their lines. Any other is composed into PyYAML's nodes and built by one tight
+pass here rather than by PyYAML's generic constructor; the few nodes with an
+explicit tag such as ``!!set`` are still built by PyYAML's own constructors.
+Either way the result is exactly what PyYAML's construction gives
+(tests/test_yaml_builder.py compares them on generated documents).
 """
 
 from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -63,6 +65,7 @@ _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+_FLOAT = "tag:yaml.org,2002:float"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -70,6 +73,8 @@ _VALUE = "tag:yaml.org,2002:value"  # the key `=`, which PyYAML rewrites to text
 _REWRITTEN_KEYS = frozenset({_MERGE, _VALUE})
 # The spellings the bool resolver below admits; anything else tagged !!bool goes to PyYAML's own reading.
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+# PyYAML's reading of a float, which both paths use (`1e-3`, `.inf`).
+_FLOATS = yaml.constructor.SafeConstructor()
 
 
 class _BankLoader(_BaseLoader):
@@ -106,43 +111,32 @@ def _unreadable(node: yaml.Node) -> _LocatedError:
     return _LocatedError(f"this value cannot be read as !!{tag}", node.start_mark.line + 1)
 
 
-class _LimitsUnchecked(Exception):
-    """The document has what the quick build cannot count (aliases, merges, explicit tags) or is too big."""
-
-
 class _Builder:
     """Values from composed nodes, as PyYAML's SafeConstructor with :func:`_construct_mapping` makes them.
 
-    Most banks are plain trees, where the expanded size is just the number of
-    nodes built: the quick build (``checked=False``) counts nodes and depth as it
-    goes, and gives up with :class:`_LimitsUnchecked` at the first alias, merge key
-    or explicit tag, or past a limit, before changing any node. The caller then
-    checks the document with :func:`_check_expanded_size` and builds it again
-    with ``checked=True``, which handles everything.
+    For the documents :class:`_EventReader` leaves alone (merge keys, explicit
+    tags, errors, limits passed), after :func:`_check_expanded_size` has
+    bounded the expanded document.
     """
 
-    def __init__(self, loader: _BankLoader, checked: bool, text_has_tags: bool) -> None:
+    def __init__(self, loader: _BankLoader, text_has_tags: bool) -> None:
         self.loader = loader
-        self.checked = checked
         # Shared with PyYAML's constructor, so an alias reads as the same object on both paths.
         self.built: dict[yaml.Node, Any] = loader.constructed_objects
         # Explicit tags need a '!' in the text; without one, only the resolver can tag a merge key.
         self.scan_keys = text_has_tags or loader.saw_rewritten_key
-        self.count = 1  # the root
 
-    def build(self, node: Any, depth: int = 1) -> Any:
+    def build(self, node: Any) -> Any:
         cls = node.__class__
         if cls is yaml.ScalarNode:
             return self.scalar(node)
         if node in self.built:
-            if not self.checked:
-                raise _LimitsUnchecked  # an alias: expanded, it counts again
             return self.built[node]
         tag = node.tag
         if cls is yaml.MappingNode and tag == _MAP:
-            value: Any = self.mapping(node, depth)
+            value: Any = self.mapping(node)
         elif cls is yaml.SequenceNode and tag == _SEQ:
-            value = self.sequence(node, depth)
+            value = self.sequence(node)
         else:
             return self.other(node)
         self.built[node] = value
@@ -164,60 +158,42 @@ class _Builder:
         return self.other(node)
 
     def other(self, node: yaml.Node) -> Any:
-        # PyYAML builds these as it always did. A scalar cannot reach other nodes; a collection
-        # could hold a merge key or an alias the quick build has not counted.
-        if not self.checked and node.__class__ is not yaml.ScalarNode:
-            raise _LimitsUnchecked
+        # PyYAML builds these as it always did.
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, KeyError, TypeError, AttributeError):  # e.g. `!!bool maybe`, `!!map [1]`
             raise _unreadable(node) from None
 
-    def enter(self, size: int, depth: int) -> None:
-        """Count a collection's ``size`` children at ``depth + 1`` against the limits (quick build only)."""
-        self.count += size
-        if size and (depth >= MAX_DEPTH or self.count > MAX_NODES):
-            raise _LimitsUnchecked
-
-    def sequence(self, node: yaml.SequenceNode, depth: int) -> list[Any]:
-        children = node.value
-        if not self.checked:
-            self.enter(len(children), depth)
+    def sequence(self, node: yaml.SequenceNode) -> list[Any]:
         build = self.build
-        depth += 1
         return [
-            child.value if child.tag == _STR and child.__class__ is yaml.ScalarNode else build(child, depth)
-            for child in children
+            child.value if child.tag == _STR and child.__class__ is yaml.ScalarNode else build(child)
+            for child in node.value
         ]
 
-    def mapping(self, node: yaml.MappingNode, depth: int) -> LineDict:
+    def mapping(self, node: yaml.MappingNode) -> LineDict:
         pairs = node.value
         merged = 0
         if self.scan_keys:
             for key_node, _ in pairs:
                 if key_node.tag in _REWRITTEN_KEYS:
-                    if not self.checked:
-                        raise _LimitsUnchecked
                     own = sum(1 for key, _ in pairs if key.tag != _MERGE)
                     self.loader.flatten_mapping(node)  # merge keys (`<<: *base`): the merged pairs come first
                     pairs = node.value
                     merged = len(pairs) - own
                     break
-        if not self.checked:
-            self.enter(2 * len(pairs), depth)
         mapping = LineDict()
         mapping.line = node.start_mark.line + 1
         key_lines: dict[Any, int] = {}
         mapping.key_lines = key_lines
         build = self.build
-        depth += 1
         written: set[Any] | None = set() if merged else None  # keys written in this mapping itself
         for index, (key_node, value_node) in enumerate(pairs):
             line = key_node.start_mark.line + 1
             if key_node.tag == _STR and key_node.__class__ is yaml.ScalarNode:
                 key = key_node.value
             else:
-                key = build(key_node, depth)
+                key = build(key_node)
                 try:
                     hash(key)
                 except TypeError:
@@ -233,9 +209,182 @@ class _Builder:
             if value_node.tag == _STR and value_node.__class__ is yaml.ScalarNode:
                 mapping[key] = value_node.value
             else:
-                mapping[key] = build(value_node, depth)
+                mapping[key] = build(value_node)
             key_lines[key] = line
         return mapping
+
+
+class _Unusual(Exception):
+    """What :class:`_EventReader` leaves to the node path: an explicit tag, a merge key, a limit, any error."""
+
+
+_INCOMPLETE: Any = object()  # an anchored collection still being read: an alias to it would be a cycle
+
+
+class _EventReader:
+    """Values straight from the parser's events, for plain documents (most banks), as the node path builds them.
+
+    PyYAML's composer makes a node object and calls back into Python to resolve
+    its tag for every value, which cost more than building the values; read from
+    the events, a scalar's tag is resolved only when its first character can
+    start something other than text. Aliases read as the same object, as on the
+    node path, counted against the limits as what they expand to. Anything else
+    (an explicit tag, a merge key, a duplicate key, a limit passed, a syntax
+    error) raises :class:`_Unusual` or the parser's error, and the caller reads
+    the document again through nodes, which gives every error as it always has.
+    """
+
+    def __init__(self, loader: _BankLoader) -> None:
+        self.next: Callable[[], Any] = loader.get_event
+        self.anchors: dict[str, tuple[Any, int]] = {}  # name → (value, line of the anchored value)
+        self.count = 1  # values in the expanded document, as _check_expanded_size counts them
+        self.extents: dict[int, tuple[int, int]] = {}
+
+    def document(self) -> Any:
+        self.next()  # the stream's start
+        if self.next().__class__ is yaml.StreamEndEvent:
+            return None
+        value = self.value(self.next(), 1)
+        if self.next().__class__ is not yaml.DocumentEndEvent or self.next().__class__ is not yaml.StreamEndEvent:
+            raise _Unusual  # more than one document
+        return value
+
+    def value(self, event: Any, depth: int) -> Any:
+        cls = event.__class__
+        if cls is yaml.ScalarEvent:
+            return self.scalar(event)
+        if cls is yaml.AliasEvent:
+            return self.alias(event, depth)[0]
+        if depth >= MAX_DEPTH or event.tag is not None:
+            raise _Unusual  # past the depth limit (or an empty collection at it), or an explicit tag
+        if cls is yaml.MappingStartEvent:
+            return self.mapping(event, depth)
+        return self.sequence(event, depth)  # the only other event here
+
+    def scalar(self, event: Any) -> Any:
+        if event.tag is not None:
+            raise _Unusual
+        value = event.value
+        if event.implicit[0] and value[:1] in _IMPLICIT:  # most text starts where no resolver looks
+            for tag, regexp in _IMPLICIT[value[:1]]:
+                if regexp.match(value):
+                    value = _read_scalar(tag, value)
+                    break
+        if event.anchor is not None:
+            self.remember(event, value)
+        return value
+
+    def remember(self, event: Any, value: Any) -> None:
+        if event.anchor in self.anchors:
+            raise _Unusual  # a duplicate anchor: the composer's error
+        self.anchors[event.anchor] = (value, event.start_mark.line + 1)
+
+    def alias(self, event: Any, depth: int) -> tuple[Any, int]:
+        """The value an alias names and its line; a collection counts again as what it expands to."""
+        value, line = self.anchors[event.anchor]
+        if value is _INCOMPLETE:
+            raise _Unusual
+        if value.__class__ is LineDict or value.__class__ is list:
+            below, height = self.extent(value)
+            self.count += below
+            if self.count > MAX_NODES or depth + height > MAX_DEPTH:
+                raise _Unusual
+        return value, line
+
+    def extent(self, value: Any) -> tuple[int, int]:
+        """The values below a collection read here, aliases expanded, and how many levels deep they go.
+
+        Read from the built value, whose shape is the expanded node tree's: there are
+        no merge keys, and every key is a scalar. Remembered per collection, so a fan
+        of aliases to aliases is walked once.
+        """
+        known = self.extents.get(id(value))
+        if known is None:
+            below = height = 0
+            if value.__class__ is LineDict:
+                below = len(value)  # the keys, each beside its value, one level down
+                children: Any = value.values()
+            else:
+                children = value
+            for child in children:
+                child_below, child_height = (
+                    self.extent(child) if child.__class__ is LineDict or child.__class__ is list else (0, 0)
+                )
+                below += 1 + child_below
+                height = max(height, 1 + child_height)
+            known = self.extents[id(value)] = (below, height)
+        return known
+
+    def sequence(self, start: Any, depth: int) -> list[Any]:
+        items: list[Any] = []
+        if start.anchor is not None:
+            self.remember(start, _INCOMPLETE)
+        next_event, value, scalar = self.next, self.value, self.scalar
+        scalar_event, end = yaml.ScalarEvent, yaml.SequenceEndEvent
+        depth += 1
+        event = next_event()
+        while (cls := event.__class__) is not end:
+            items.append(scalar(event) if cls is scalar_event else value(event, depth))  # scalars: one call less
+            event = next_event()
+        self.count += len(items)
+        if self.count > MAX_NODES:
+            raise _Unusual
+        if start.anchor is not None:
+            self.anchors[start.anchor] = (items, start.start_mark.line + 1)
+        return items
+
+    def mapping(self, start: Any, depth: int) -> LineDict:
+        mapping = LineDict()
+        mapping.line = start.start_mark.line + 1
+        key_lines: dict[Any, int] = {}
+        mapping.key_lines = key_lines
+        if start.anchor is not None:
+            self.remember(start, _INCOMPLETE)
+        next_event, value, scalar = self.next, self.value, self.scalar
+        scalar_event, end = yaml.ScalarEvent, yaml.MappingEndEvent
+        depth += 1
+        event = next_event()
+        while (cls := event.__class__) is not end:
+            if cls is scalar_event:
+                key = scalar(event)
+                line = event.start_mark.line + 1
+            elif cls is yaml.AliasEvent:
+                key, line = self.alias(event, depth)
+            else:
+                raise _Unusual  # a collection as a key
+            if key in key_lines:
+                raise _Unusual  # a duplicate key (or an unhashable one)
+            event = next_event()
+            mapping[key] = scalar(event) if event.__class__ is scalar_event else value(event, depth)
+            key_lines[key] = line
+            event = next_event()
+        self.count += 2 * len(mapping)
+        if self.count > MAX_NODES:
+            raise _Unusual
+        if start.anchor is not None:
+            self.anchors[start.anchor] = (mapping, mapping.line)
+        return mapping
+
+
+def _read_scalar(tag: str, text: str) -> Any:
+    """A plain scalar the resolver tagged, as the node path's builder reads it."""
+    if tag == _INT:
+        return int(text, 10)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _BOOLS[text]
+    if tag == _FLOAT:
+        return _FLOATS.construct_yaml_float(yaml.ScalarNode(tag, text))
+    raise _Unusual  # a merge key or `=`: flattened on the node path
+
+
+def _read_plain(text: str) -> Any:
+    loader = _BankLoader(text)
+    try:
+        return _EventReader(loader).document()
+    finally:
+        loader.dispose()
 
 
 def _check_expanded_size(root: yaml.Node) -> None:
@@ -329,18 +478,8 @@ _BankLoader.add_constructor(
 
 
 def _build_document(loader: _BankLoader, root: yaml.Node, text: str) -> Any:
-    has_tags = "!" in text
-    try:
-        return _Builder(loader, checked=False, text_has_tags=has_tags).build(root)
-    except _LimitsUnchecked:
-        pass
-    except Exception:
-        # The size limits are reported before anything the build finds, as when they were checked first.
-        _check_expanded_size(root)
-        raise
-    loader.constructed_objects = {}
     _check_expanded_size(root)
-    return _Builder(loader, checked=True, text_has_tags=has_tags).build(root)
+    return _Builder(loader, text_has_tags="!" in text).build(root)
 
 
 def load_yaml(path: Path, display: str) -> Any:
@@ -358,6 +497,10 @@ def load_yaml(path: Path, display: str) -> Any:
 
 
 def parse_yaml(text: str, display: str) -> Any:
+    try:
+        return _read_plain(text)
+    except Exception:  # noqa: BLE001 - anything unusual, errors included, is read again through nodes
+        pass
     try:
         loader = _BankLoader(text)
         try:

@@ -158,7 +158,9 @@ def test_edge_texts_get_the_reference_verdict(text):
 
 @pytest.mark.parametrize("name", ["x", "c_out", "W1", "match", "print"])
 def test_a_bare_name_gets_the_tree_the_parser_gives(name):
-    made = expr.compile_expr(f" {name} ")._tree
+    checked = expr.compile_expr(f" {name} ")
+    assert checked.names == {name}
+    made = expr._tree_of(checked.text)  # made when first evaluated
     parsed = ast.parse(name, mode="eval").body
     assert ast.dump(made, include_attributes=True) == ast.dump(parsed, include_attributes=True)
 

@@ -48,8 +48,12 @@ from pathlib import Path
 from dlquiz import bankcache
 import dlquiz.loader as loader
 
+print("started")  # still buffered when the workers are forked: they must not write it again
+main = os.getpid()
 write = bankcache._write
 def marked(*args):
+    if sys.argv[3] == "failing" and os.getpid() != main:
+        raise RuntimeError("a worker failing")
     write(*args)
     with open(os.path.join(os.environ["DLQUIZ_HOME"], f"writer-{os.getpid()}"), "w"):
         pass
@@ -66,12 +70,14 @@ for question in bank.all_questions():
 """
 
 
-def _load(folder: Path, threshold: int) -> tuple[str, str]:
+def _load(folder: Path, threshold: int, workers: str = "working") -> tuple[str, str]:
     """What a fresh process loads from ``folder`` (records, errors, prompts), and its pid."""
     done = subprocess.run(
-        [sys.executable, "-c", LOAD, str(folder), str(threshold)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", LOAD, str(folder), str(threshold), workers], capture_output=True, text=True, check=True
     )
-    pid, _, loaded = done.stdout.partition("\n")
+    started, pid, loaded = done.stdout.split("\n", 2)
+    assert started == "started" and "started" not in loaded
+    assert done.stderr == ""  # no worker went on with the command
     return pid, loaded
 
 
@@ -94,13 +100,23 @@ def test_a_large_cold_load_parses_in_workers_and_gives_the_same_bank(tmp_path, d
     assert "bank2.yaml:" in parsed and "broken" in parsed
 
 
-def test_a_process_with_other_threads_does_not_fork(tmp_path, dlquiz_home, monkeypatch):
-    import concurrent.futures
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2, reason="one core")
+def test_workers_that_fail_leave_their_files_to_the_load(tmp_path, dlquiz_home):
+    folder = _banks(tmp_path / "banks")
+    _, serial = _load(folder, threshold=10**12)
+    for mark in [*dlquiz_home.glob("writer-*"), *(dlquiz_home / "cache" / "banks").glob("*.pickle")]:
+        mark.unlink()
 
+    pid, parsed = _load(folder, threshold=1, workers="failing")
+    assert parsed == serial  # and printed once: a worker never goes on with the command
+    assert _writers(dlquiz_home) == {pid}  # every entry written by the load itself
+
+
+def test_a_process_with_other_threads_does_not_fork(tmp_path, dlquiz_home, monkeypatch):
     folder = _banks(tmp_path / "banks")
     monkeypatch.setattr(dlquiz.loader, "PARSE_AHEAD_BYTES", 1)
-    pools: list[object] = []
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", lambda *a, **k: pools.append(a))
+    forks: list[object] = []
+    monkeypatch.setattr(os, "fork", lambda: forks.append("fork") or 1)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -109,17 +125,17 @@ def test_a_process_with_other_threads_does_not_fork(tmp_path, dlquiz_home, monke
     finally:
         stop.set()
         other.join()
-    assert pools == [] and len(bank.infos) == 4 * 30  # parsed here; the broken question is an error
+    assert forks == [] and len(bank.infos) == 4 * 30  # parsed here; the broken question is an error
 
 
-NO_POOL = """
-import concurrent.futures, sys
+NO_FORK = """
+import os, sys
 from pathlib import Path
 import dlquiz.loader as loader
 
-def refuse(*args, **kwargs):
-    sys.exit("a worker pool was started")
-concurrent.futures.ProcessPoolExecutor = refuse
+def refuse():
+    sys.exit("a worker was forked")
+os.fork = refuse
 loader.PARSE_AHEAD_BYTES = 1
 print(len(loader.load_paths([Path(sys.argv[1])]).infos))
 """
@@ -129,7 +145,7 @@ def test_a_data_folder_that_cannot_keep_entries_is_not_parsed_ahead(tmp_path):
     folder = _banks(tmp_path / "banks")
     (tmp_path / "a-file").write_text("not a folder")
     env = dict(os.environ, DLQUIZ_HOME=str(tmp_path / "a-file" / "home"))  # no cache folder can be made there
-    done = subprocess.run([sys.executable, "-c", NO_POOL, str(folder)], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-c", NO_FORK, str(folder)], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(4 * 30)  # every file parsed once, here
 

@@ -1,6 +1,6 @@
-"""The fast YAML builder reads every document exactly as PyYAML's own construction does.
+"""dlquiz's YAML reading (from events, or the fast node builder) gives exactly what PyYAML's own construction does.
 
-The reference is the loader as it was before the builder: PyYAML's resolver,
+The reference is the loader as it was before either: PyYAML's resolver,
 the alias-expansion check first, then PyYAML's generic constructor with
 dlquiz's mapping constructor (line numbers, duplicate keys, merge keys). Both
 go through the same error translation, so values, lines, shared aliases and
@@ -11,6 +11,9 @@ aliases, merge keys, explicit tags and YAML 1.1/1.2 look-alike scalars.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,10 +38,20 @@ def _reference_build(loader: Any, root: yaml.Node, text: str) -> Any:
     return loader.construct_document(root)
 
 
-def _outcome(text: str, reference: bool) -> tuple[str, Any]:
-    """What parse_yaml gives: ("value", data) or ("error", its message), on either path."""
+def _no_event_reading(text: str) -> Any:
+    raise yamlfile._Unusual
+
+
+def _outcome(text: str, way: str) -> tuple[str, Any]:
+    """What parse_yaml gives: ("value", data) or ("error", its message), read one ``way``.
+
+    "dlquiz": as dlquiz reads (from events, else through nodes); "nodes": through nodes
+    only; "reference": PyYAML's resolver and constructor.
+    """
     with pytest.MonkeyPatch.context() as patch:
-        if reference:
+        if way != "dlquiz":
+            patch.setattr(yamlfile, "_read_plain", _no_event_reading)
+        if way == "reference":
             patch.setattr(yamlfile, "_BankLoader", _ReferenceLoader)
             patch.setattr(yamlfile, "_build_document", _reference_build)
         try:
@@ -73,15 +86,16 @@ def _assert_same(new: Any, ref: Any, pairs: dict[int, int], path: str = "") -> N
 
 
 def assert_reads_alike(text: str) -> None:
-    new, ref = _outcome(text, reference=False), _outcome(text, reference=True)
-    if ref[0] == "exception":  # PyYAML's constructor failing on an explicit tag: one bank error line now
-        assert new[0] == "error" and "cannot be read as !!" in new[1], (new, ref)
-        return
-    assert new[0] == ref[0], (new, ref)
-    if ref[0] == "value":
-        _assert_same(new[1], ref[1], {})
-    else:
-        assert new[1] == ref[1]
+    ref = _outcome(text, "reference")
+    for new in (_outcome(text, "dlquiz"), _outcome(text, "nodes")):
+        if ref[0] == "exception":  # PyYAML's constructor failing on an explicit tag: one bank error line now
+            assert new[0] == "error" and "cannot be read as !!" in new[1], (new, ref)
+            continue
+        assert new[0] == ref[0], (new, ref)
+        if ref[0] == "value":
+            _assert_same(new[1], ref[1], {})
+        else:
+            assert new[1] == ref[1]
 
 
 SCALARS = [
@@ -158,6 +172,20 @@ def test_generated_documents_read_exactly_as_pyyaml_reads_them(text):
         "a: 1\nb: 2\na: 3\n",
         "1: a\ntrue: b\n1.0: c\n",
         "= : 1\nb: =\n",
+        # What the event reader must leave to the nodes, or read as they would.
+        "%YAML 1.2\n---\na: 1\n",
+        "--- !!map\na: 1\n",
+        "---\n...\n",
+        "a: 1\n---\nb: 2\n",
+        "[a, b]: c\n",
+        "%TAG ! tag:example.com,2000:\n---\na: !foo 1\n",
+        "a: ! 12\n",
+        "a: &x 1\nb: &x 2\n",
+        "a: *nope\n",
+        "- &a\n- *a\n",
+        "a: &k b\n*k : c\n",
+        "{a: 1, a: 1}\n",
+        "a: 'x\n",
     ],
 )
 def test_edge_documents_read_exactly_as_pyyaml_reads_them(text):
@@ -184,6 +212,57 @@ def test_plain_documents_at_the_node_limit_read_alike(items, monkeypatch):
     monkeypatch.setattr(yamlfile, "MAX_NODES", 50)  # both paths read the limit when they run
     assert_reads_alike("a:\n" + "".join(f"- {i}\n" for i in range(items)))
     assert_reads_alike("a: {" + ", ".join(f"k{i}: {i}" for i in range(items // 2)) + "}\nb: 1\nb: 2\n")
+
+
+@pytest.mark.parametrize("at", range(yamlfile.MAX_DEPTH - 8, yamlfile.MAX_DEPTH))
+@pytest.mark.parametrize("height", [1, 3, 6])
+def test_aliases_reaching_the_depth_limit_read_alike(at, height):
+    # The quick build counts an alias as the levels it expands to: here they end just
+    # under, at or past the limit, depending on where the alias stands.
+    anchored = "base: &b " + "{k: " * height + "1" + "}" * height + "\n"
+    deep = "".join("  " * i + f"k{i}:\n" for i in range(at)) + "  " * at + "v: *b\n"
+    assert_reads_alike(anchored + deep)
+    assert_reads_alike(anchored + "a: 1\na: 2\n" + deep)
+
+
+@pytest.mark.parametrize("limit", range(52, 67))
+def test_aliases_at_the_node_limit_read_alike(limit, monkeypatch):
+    monkeypatch.setattr(yamlfile, "MAX_NODES", limit)  # both paths read the limit when they run
+    # Expanded: 21 values, and 11 for each of the four *b (itself, two *a and their 8 items): 65.
+    text = "a: &a [1, 2, 3, 4]\nb: &b [*a, *a]\nc: [*b, *b, *b, *b]\n"
+    assert_reads_alike(text)
+    assert_reads_alike(text + "d: 1\nd: 2\n")
+
+
+def test_aliases_within_the_limits_are_counted_without_the_separate_walk(monkeypatch):
+    monkeypatch.setattr(yamlfile, "_check_expanded_size", lambda root: pytest.fail("walked the document again"))
+    data = parse_yaml("base: &b {x: [1, 2], y: &s t}\nuse: [*b, *b, {z: *b}]\nname: *s\n", "doc.yaml")
+    assert data["use"][0] is data["base"] and data["use"][2]["z"] is data["base"]
+    assert data["name"] == "t"
+
+
+def test_plain_banks_are_read_from_events_without_nodes(monkeypatch):
+    from dlquiz.paths import bundled_banks_dir
+
+    monkeypatch.setattr(yamlfile, "_BankLoader", _EventsOnlyLoader)
+    for path in sorted(bundled_banks_dir().rglob("*.yaml")):
+        assert parse_yaml(path.read_text(encoding="utf-8"), path.name) is not None
+
+
+class _EventsOnlyLoader(yamlfile._BankLoader):
+    def get_single_node(self) -> Any:
+        pytest.fail("composed the document into nodes")
+
+
+def test_the_benchmark_bank_reads_exactly_as_pyyaml_reads_it(tmp_path):
+    # bench/make_large.py repeats the bundled questions, which PyYAML writes as anchors and aliases.
+    repo = Path(__file__).resolve().parent.parent
+    make = [sys.executable, str(repo / "bench" / "make_large.py"), "banks", str(tmp_path)]
+    subprocess.run([*make, "--questions", "600", "--files", "1"], check=True, capture_output=True)
+    files = sorted(tmp_path.glob("*.yaml"))
+    assert len(files) == 1 and "*id" in files[0].read_text(encoding="utf-8")
+    for path in files:
+        assert_reads_alike(path.read_text(encoding="utf-8"))
 
 
 def test_the_bundled_banks_read_exactly_as_pyyaml_reads_them():
