@@ -80,3 +80,61 @@ def test_records_pickle_and_replace_like_dataclasses():
     assert pickle.loads(pickle.dumps(option)) == option
     assert dataclasses.replace(option, text="b") == Option(text="b", correct=True)
     assert dataclasses.is_dataclass(option)
+
+
+def built(made, *args, **kwargs):
+    """What building ``made`` gives: its fields' values in order, or the kind of error."""
+    try:
+        obj = made(*args, **kwargs)
+    except TypeError:
+        return TypeError
+    return [(f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj)]
+
+
+CALLS = [
+    ((), {}),
+    ((1,), {}),
+    ((1, (2,)), {}),
+    ((1, (2,), "y"), {}),
+    ((1, (2,), "y", 4), {}),
+    ((), {"a": 1}),
+    ((), {"a": 1, "c": "z", "b": (3,)}),
+    ((1,), {"a": 2}),
+    ((), {"a": 1, "d": 4}),
+    ((), {"b": (1,)}),
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+@pytest.mark.parametrize("args, kwargs", CALLS)
+def test_construction_matches_dataclass(options, args, kwargs):
+    for made_r, made_d in pairs(options)[:2]:
+        assert built(made_r, *args, **kwargs) == built(made_d, *args, **kwargs), (made_r.__name__, args, kwargs)
+
+
+def test_default_factories_post_init_and_frozen_fields():
+    calls = []
+
+    @record(frozen=True, kw_only=True)
+    class Checked:
+        """A frozen record that checks itself."""
+
+        n: int
+        seen: list[int] = dataclasses.field(default_factory=list)
+
+        def __post_init__(self) -> None:
+            calls.append(self.n)
+            if self.n < 0:
+                raise ValueError("negative")
+
+    one, two = Checked(n=1), Checked(n=2)
+    assert one.seen == [] and one.seen is not two.seen  # a fresh list each time
+    assert calls == [1, 2]
+    with pytest.raises(ValueError):
+        Checked(n=-1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        one.n = 3  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del one.n
+    assert dataclasses.replace(one, n=5) == Checked(n=5) and calls[-1] == 5
+    assert list(vars(Checked(n=7, seen=[1]))) == ["n", "seen"]  # the fields' order, as dataclass sets them
