@@ -232,6 +232,21 @@ def test_new_questions_easier_first_within_a_topic():
     assert [int(next(q for q in qs if q.id == i).difficulty) for i in queue.new] == [1, 1, 2, 2, 3, 3]
 
 
+def test_any_question_of_the_easiest_difficulty_can_come_first():
+    # The draw within a difficulty is random per seed, over all of them (not only the first few by id),
+    # and the order of the input does not change it.
+    qs = [Q(f"q{i}", difficulty=1 if i < 6 else 2) for i in range(12)]
+    firsts = {build_queue(qs, {}, T0, make_scheduler(), limits=Limits(new_per_day=1), seed=s).new for s in range(60)}
+    assert firsts == {(f"q{i}",) for i in range(6)}
+    shuffled = qs[::-1]
+    for seed in range(5):
+        limits = Limits(new_per_day=4)
+        assert (
+            build_queue(qs, {}, T0, make_scheduler(), limits=limits, seed=seed).new
+            == build_queue(shuffled, {}, T0, make_scheduler(), limits=limits, seed=seed).new
+        )
+
+
 def test_review_limit_caps_due_reviews(tmp_path):
     qs = bank({"cnn": 6})
     with Store.open(tmp_path / "p.db") as store:
