@@ -234,10 +234,21 @@ def test_drill_refuses_a_broken_bank_unless_skip_broken(tmp_path, bank):
     write_bank(tmp_path, "questions:\n  - id: broken\n    type: mcq\n", name="broken.yaml")
     done = dq(tmp_path, "drill", "--bank", str(tmp_path / "broken.yaml"), input="b\n", code=1)
     assert "broken.yaml" in done.stderr and "--skip-broken" in done.stderr
-    done = dq(
-        tmp_path, "drill", "--skip-broken", "--seed", "1", "--bank", str(tmp_path / "broken.yaml"), input="b\n55\n4\n"
-    )
-    assert "broken.yaml" in done.stderr and "3 answered" in done.stdout
+    # The answers in the order this seed asks the questions, from the session core.
+    from datetime import datetime, timezone
+
+    from dlquiz.drill import DrillSession
+    from dlquiz.loader import load_paths
+    from dlquiz.store import Store
+
+    with Store.open(tmp_path / "probe.db") as store:
+        order = DrillSession.start(
+            store, load_paths([bank]).all_questions(), lambda: datetime.now(timezone.utc), 1
+        ).pending
+    answers = {"mg-mcq": "b", "mg-numeric": "55", "mg-code": "4"}
+    script = "".join(f"{answers[q]}\n" for q in order)
+    done = dq(tmp_path, "drill", "--skip-broken", "--seed", "1", "--bank", str(tmp_path / "broken.yaml"), input=script)
+    assert "broken.yaml" in done.stderr and "3 answered, 3 right" in done.stdout
 
 
 def test_help_lists_drill_and_exam_first_and_names_types_in_words(tmp_path):

@@ -108,7 +108,9 @@ def test_ctrl_c_in_the_middle_keeps_what_was_answered(tmp_path, dlquiz_home):
     child.expect("Enter next")
     child.send("\r")
     next_question(child)
-    child.expect(["your answer: ", "output: ", "model answer: "])
+    child.expect(
+        ["your answer: ", "output: ", "Enter to reveal"]
+    )  # recall: "your answer (optional, Enter to reveal): "
     time.sleep(0.3)  # let it sit at the prompt, as a person would
     child.sendintr()  # Ctrl-C at the next prompt
     child.expect("stopped; every answer so far is saved")

@@ -82,7 +82,7 @@ def _read_answer(variant: Variant, console: Console, terminal: AnswerSource) -> 
     text = terminal.line("your answer (optional, Enter to reveal): ")
     render_solution(console, variant)
     while True:
-        key = terminal.key("rate yourself: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ")
+        key = terminal.key("rate: 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good): ")  # fits 60 columns
         if key == "":
             return text, 3  # Enter means Good, in a terminal as from a pipe
         if key in ("1", "2", "3", "4"):
