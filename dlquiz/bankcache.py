@@ -142,18 +142,15 @@ class Loaded:
     errors: list[BankError]
 
 
-def surely_stale(path: Path, directory: Path | None) -> bool:
-    """Whether ``path``'s entry is missing or older than the file or dlquiz's code, from two stats.
+def surely_stale(path: Path, source: os.stat_result, directory: Path | None) -> bool:
+    """Whether ``path``'s entry is missing or older than the file (``source``: its stat) or dlquiz's code.
 
-    Only a hint, for deciding to parse files ahead in parallel (:func:`dlquiz.loader.parse_ahead`);
-    :func:`load_file` decides for real by the entry's key. ``directory`` is :func:`cache_dir`;
-    without one (None) parsing ahead would keep nothing, so nothing is stale.
+    Only a hint, for deciding to parse files ahead in parallel (:func:`dlquiz.loader.parse_ahead`,
+    which has stat-ed the files already); :func:`load_file` decides for real by the entry's key.
+    ``directory`` is :func:`cache_dir`; without one (None) parsing ahead would keep nothing, so
+    nothing is stale.
     """
     if directory is None:
-        return False
-    try:
-        source = path.stat()
-    except OSError:
         return False
     try:
         written = _entry(directory, path).stat().st_mtime_ns

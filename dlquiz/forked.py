@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, NoReturn, TypeVar
 
-__all__ = ["ENABLED", "forked", "usable"]
+__all__ = ["ENABLED", "cores", "forked", "usable"]
 
 T = TypeVar("T")
 
@@ -38,11 +38,15 @@ _PIPE_BYTES = 1 << 20
 _BUFFER = 1 << 16
 
 
+def cores() -> int:
+    """The cores this process may run on (1 where the system does not say)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
 def usable() -> bool:
     """Whether :func:`forked` forks now: on Linux, with two cores or more, and no other thread
     running (a fork copies the locks other threads hold, and the child could wait on one forever)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    return ENABLED and cores >= 2 and threading.active_count() == 1
+    return ENABLED and cores() >= 2 and threading.active_count() == 1
 
 
 @contextmanager

@@ -199,21 +199,21 @@ def parse_ahead(files: Sequence[tuple[Path, str]]) -> None:
     """
     if not forked.usable():  # Linux, two cores or more, no other thread
         return
-    sizes = {path: _size(path) for path, _ in files}
+    stats = {path: stat for path, _ in files if (stat := _stat(path)) is not None}  # one stat a file
+    sizes = {path: stat.st_size for path, stat in stats.items()}
     if sum(sizes.values()) < PARSE_AHEAD_BYTES:  # the usual start: no need to look for stale entries
         return
-    cores = len(os.sched_getaffinity(0))
     directory = cache_dir()
     if directory is None or not _writable(directory):  # entries the workers cannot keep: parse once, here
         return
-    stale = [(path, display) for path, display in files if surely_stale(path, directory)]
+    stale = [(path, display) for path, display in files if path in stats and surely_stale(path, stats[path], directory)]
     if len(stale) < 2 or sum(sizes[path] for path, _ in stale) < PARSE_AHEAD_BYTES:
         return
     stale.sort(key=lambda item: -sizes[item[0]])
     # The files' numbers go down a pipe, and a worker reads the next one when it is free.
     claims, numbers = os.pipe()
     workers = []
-    for _ in range(min(cores, len(stale))):
+    for _ in range(min(forked.cores(), len(stale))):
         try:
             pid = os.fork()
         except OSError:  # no more processes: the in-process load parses what no worker cached
@@ -260,11 +260,11 @@ def _writable(directory: Path) -> bool:
     return os.access(directory, os.W_OK)
 
 
-def _size(path: Path) -> int:
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+        return path.stat()
+    except OSError:  # gone or unreadable: the load reports it
+        return None
 
 
 def parse_file(path: Path, display: str) -> tuple[list[Question], list[BankError]]:

@@ -13,7 +13,7 @@ import pytest
 from banktools import write_bank
 
 import dlquiz.loader
-from dlquiz import bankcache
+from dlquiz import bankcache, forked
 from dlquiz.loader import load_paths
 
 QUESTION = """
@@ -85,7 +85,7 @@ def _writers(home: Path) -> set[str]:
     return {p.name.split("-")[1] for p in home.glob("writer-*")}
 
 
-@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2, reason="one core")
+@pytest.mark.skipif(forked.cores() < 2, reason="one core")
 def test_a_large_cold_load_parses_in_workers_and_gives_the_same_bank(tmp_path, dlquiz_home):
     folder = _banks(tmp_path / "banks")
     pid, serial = _load(folder, threshold=10**12)  # one process
@@ -100,7 +100,7 @@ def test_a_large_cold_load_parses_in_workers_and_gives_the_same_bank(tmp_path, d
     assert "bank2.yaml:" in parsed and "broken" in parsed
 
 
-@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2, reason="one core")
+@pytest.mark.skipif(forked.cores() < 2, reason="one core")
 def test_workers_that_fail_leave_their_files_to_the_load(tmp_path, dlquiz_home):
     folder = _banks(tmp_path / "banks")
     _, serial = _load(folder, threshold=10**12)
@@ -155,7 +155,7 @@ def test_only_files_without_a_current_entry_count_as_stale(tmp_path, dlquiz_home
     first, second = sorted(folder.glob("*.yaml"))
 
     def stale(path: Path) -> bool:
-        return bankcache.surely_stale(path, bankcache.cache_dir())
+        return bankcache.surely_stale(path, path.stat(), bankcache.cache_dir())
 
     assert stale(first) and stale(second)  # no entries yet
     load_paths([folder])
@@ -169,4 +169,5 @@ def test_without_a_data_folder_nothing_is_parsed_ahead(tmp_path, monkeypatch):
     folder = _banks(tmp_path / "banks", files=2)
     monkeypatch.setenv("DLQUIZ_HOME", "")  # unusable: no cache, so workers would keep nothing
     assert bankcache.cache_dir() is None
-    assert not bankcache.surely_stale(next(folder.glob("*.yaml")), bankcache.cache_dir())
+    path = next(folder.glob("*.yaml"))
+    assert not bankcache.surely_stale(path, path.stat(), bankcache.cache_dir())
