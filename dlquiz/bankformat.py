@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dlquiz.errors import BankError, ExprError, SolverError
+from dlquiz.expr import FUNCTIONS, compile_expr, parse_template
 from dlquiz.question import (
     PRESENTS,
     QUESTION_TYPES,
@@ -28,6 +29,7 @@ from dlquiz.question import (
     RecallQuestion,
     Tolerance,
 )
+from dlquiz.solvers import describe
 from dlquiz.yamlfile import LineDict
 
 if TYPE_CHECKING:
@@ -295,9 +297,6 @@ def _parse_option(reader: _Reader, item: Any, number: int) -> Option:
 
 
 def _parse_numeric(reader: _Reader, common: dict[str, Any]) -> NumericQuestion:
-    from dlquiz.expr import compile_expr, parse_template
-    from dlquiz.solvers import describe
-
     solver_name = reader.text("solver", required=True)
     try:
         info = describe(solver_name)
@@ -408,8 +407,6 @@ def _text_input(source: Any, param: Any, known: set[str]) -> Any:
 
 
 def _check_name(reader: _Reader, name: Any, key: str, known: set[str]) -> None:
-    from dlquiz.expr import FUNCTIONS
-
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise reader.error(f"'{name}' is not a valid name (letters, digits and _, starting with a letter)", key)
     if name in known:
@@ -535,7 +532,12 @@ def _parse_distractor(
     return Distractor(why=why, inputs=overrides)
 
 
+_NO_TOLERANCE = Tolerance()  # what most questions have: shared, as records are immutable
+
+
 def _parse_tolerance(reader: _Reader, keys: tuple[str, ...] = TOLERANCE_FIELDS) -> Tolerance:
+    if reader.raw.keys().isdisjoint(keys):
+        return _NO_TOLERANCE
     values = {}
     for key in keys:
         kind = int if key == "sigfig" else float
