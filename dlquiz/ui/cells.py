@@ -121,7 +121,7 @@ def crop(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text
     used = 0
-    for start, end, cells in graphemes(text):
+    for start, _, cells in graphemes(text):
         if used + cells > width:
             return text[:start] + " " * (width - used)
         used += cells

@@ -24,7 +24,9 @@ from dlquiz.ui.wrap import expand_tabs, pieces
 # rich's ROUNDED box and its ASCII fallback: top left, top, top right, side, bottom left, bottom right
 _ROUNDED = ("╭", "─", "╮", "│", "╰", "╯")
 _ASCII = ("+", "-", "+", "|", "+", "+")
-_SGR = {"": "", "bold": "1", "dim": "2"}  # the styles dlquiz prints this way
+_SGR = {"": "", "bold": "1", "dim": "2"}  # the styles dlquiz prints this way: no colours (NO_COLOR would drop them)
+STYLES = frozenset(_SGR)
+MIN_WIDTH = 5  # a narrower box rich draws otherwise (its title and padding no longer fit): left to rich
 
 Block = tuple[str, str]  # (text, style): one rich Text
 

@@ -78,7 +78,7 @@ def pieces(text: str, width: int) -> list[list[str]]:
     for source in text.split("\n"):
         line, stops = _expand_tabs(source)
         bounds = [0, *_breaks(line, width), len(line)]
-        for start, end in zip(bounds, bounds[1:]):
+        for start, end in zip(bounds, bounds[1:], strict=False):
             piece = line[start:end]
             # rich drops spaces past the width counting characters, then crops by cells
             excess = len(piece) - width
@@ -86,7 +86,7 @@ def pieces(text: str, width: int) -> list[list[str]]:
                 piece = piece[: len(piece) - min(len(space.group(0)), excess)]
             piece = crop(piece, width)
             cuts = [0, *(stop - start for stop in stops if start < stop < start + len(piece)), len(piece)]
-            lines.append([piece[a:b] for a, b in zip(cuts, cuts[1:])])
+            lines.append([piece[a:b] for a, b in zip(cuts, cuts[1:], strict=False)])
     return lines
 
 
