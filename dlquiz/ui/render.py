@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from dlquiz.ui.console import Console
+    from dlquiz.ui.panel import Block
 
 
 def answer_hint(variant: Variant) -> str:
@@ -50,26 +51,36 @@ def answer_hint(variant: Variant) -> str:
 def render_variant(console: Console, variant: Variant, header: str = "", hint: bool = True) -> None:
     """The question in a box titled ``header``: the prompt in bold, the code or the options; then the hint."""
     question = variant.question
-    title = printable(header or f"{question.topic} · {question.type}")
-    parts = [(printable(variant.prompt), "bold")]
-    if variant.kind == "choice":
-        parts.append((printable("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))), ""))
+    title, parts = question_blocks(variant, header)
     # A code question's snippet is highlighted by rich's Syntax (pygments): it goes through rich.
-    if isinstance(question, CodeQuestion) or not print_panel(console, title, parts):
-        _rich_panel(console, variant, title, parts)
+    if isinstance(question, CodeQuestion):
+        code = _code(printable(question.code.rstrip("\n")), question.language)
+        rich_panel(console, title, parts, code)
+    elif not print_panel(console, title, parts):
+        rich_panel(console, title, parts)
     if hint:
         print_line(console, answer_hint(variant), "dim")
 
 
-def _rich_panel(console: Console, variant: Variant, title: str, parts: list[tuple[str, str]]) -> None:
+def question_blocks(variant: Variant, header: str = "") -> tuple[str, list[Block]]:
+    """The title and the texts (with their styles) of a question's box, shown literally."""
+    question = variant.question
+    title = printable(header or f"{question.topic} · {question.type}")
+    parts = [(printable(variant.prompt), "bold")]
+    if variant.kind == "choice":
+        parts.append((printable("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))), ""))
+    return title, parts
+
+
+def rich_panel(console: Console, title: str, parts: list[Block], code: RenderableType | None = None) -> None:
+    """The box as rich draws it, the code (if any) after the prompt: what :mod:`dlquiz.ui.panel` must match."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
-    question = variant.question
     renderables: list[RenderableType] = [Text(text, style=style) for text, style in parts]
-    if isinstance(question, CodeQuestion):
-        renderables.insert(1, _code(printable(question.code.rstrip("\n")), question.language))
+    if code is not None:
+        renderables.insert(1, code)
     console.print(Panel(Group(*renderables), title=Text(title), title_align="left", expand=True))
 
 
