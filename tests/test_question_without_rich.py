@@ -7,6 +7,7 @@ are loaded. (Afterwards rich is loaded for the feedback, as it should be.)
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -56,7 +57,7 @@ def _rich_at_question(tmp_path, *args: str) -> str:
         text=True,
         encoding="utf-8",
         stdin=subprocess.DEVNULL,
-        env={**__import__("os").environ, "PYTHONIOENCODING": "utf-8"},
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
         timeout=120,
     )
     assert "╭─" in done.stdout, done.stdout + done.stderr
