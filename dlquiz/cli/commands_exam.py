@@ -21,10 +21,9 @@ from dlquiz.cli.app import (
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from dlquiz.question import QuestionInfo
     from dlquiz.ui.answer_input import AnswerSource
+    from dlquiz.ui.console import Console
 
 
 @app.command()

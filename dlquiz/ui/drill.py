@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from dlquiz.days import zone_name
 from dlquiz.drill import DrillSession, Summary
@@ -14,11 +12,15 @@ from dlquiz.errors import AnswerFormatError, DlquizError
 from dlquiz.schedule import Queue
 from dlquiz.session import Answer
 from dlquiz.ui.answer_input import AnswerSource, read_answer, unreadable
+from dlquiz.ui.console import print_line
 from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.safe import literal
 from dlquiz.ui.terminal import Quit
 from dlquiz.ui.warmup import warm_up
 from dlquiz.variants import Variant
+
+if TYPE_CHECKING:
+    from dlquiz.ui.console import Console
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 UNDO, QUIT, SUSPEND = "u", "q", "s"
@@ -38,7 +40,7 @@ def run_drill(session: DrillSession, console: Console, terminal: AnswerSource) -
                 break
             _ask(session, variant, console, terminal)
     except (Quit, KeyboardInterrupt):  # Ctrl-C may land between prompts too
-        console.print(Text("\nstopped; every answer so far is saved.", style="dim"))
+        print_line(console, "\nstopped; every answer so far is saved.", "dim")
     return session.summary()
 
 
@@ -55,7 +57,7 @@ def _header(session: DrillSession, variant: Variant) -> str:
 def _ask(session: DrillSession, variant: Variant, console: Console, terminal: AnswerSource) -> None:
     render_variant(console, variant, header=_header(session, variant))
     if variant.kind != "self":
-        console.print(Text("Enter alone: I don't know (shows the answer, rated Again). Ctrl-C: stop.", style="dim"))
+        print_line(console, "Enter alone: I don't know (shows the answer, rated Again). Ctrl-C: stop.", "dim")
     if terminal.interactive:  # a learner reads now; a script's short run needs no warm-up
         warm_up()
     while True:
@@ -66,7 +68,7 @@ def _ask(session: DrillSession, variant: Variant, console: Console, terminal: An
             else:
                 answer = session.answer(variant, text, self_rating=self_rating)
         except AnswerFormatError as error:
-            console.print(Text(unreadable(error), style="yellow"))
+            print_line(console, unreadable(error), "yellow")
             continue
         break
     if variant.kind != "self":
@@ -87,21 +89,21 @@ def _read_answer(variant: Variant, console: Console, terminal: AnswerSource) -> 
             return text, 3  # Enter means Good, in a terminal as from a pipe
         if key in ("1", "2", "3", "4"):
             return text, int(key)
-        console.print(Text("type 1, 2, 3 or 4, or Enter for Good", style="yellow"))
+        print_line(console, "type 1, 2, 3 or 4, or Enter for Good", "yellow")
 
 
 def _undo(session: DrillSession, console: Console) -> bool:
     variant = session.undo()
     if variant is None:
-        console.print(Text("nothing to undo yet.", style="yellow"))
+        print_line(console, "nothing to undo yet.", "yellow")
         return False
-    console.print(Text(f"undone: {variant.question.id} will be asked again.", style="yellow"))
+    print_line(console, f"undone: {variant.question.id} will be asked again.", "yellow")
     return True
 
 
 # The after-answer commands: key -> what it does; returns True when the drill moves on. Kept as a table so
 # a mode can add keys (say, suspend) without touching the loop.
-AfterAction = Callable[[DrillSession, Console], bool]
+AfterAction = Callable[[DrillSession, "Console"], bool]
 
 
 def _undo_command(session: DrillSession, console: Console) -> bool:
@@ -115,7 +117,7 @@ def _quit(session: DrillSession, console: Console) -> bool:
 
 def _suspend(session: DrillSession, console: Console) -> bool:
     qid = session.suspend_last()
-    console.print(Text(f"suspended: {qid} will not be asked again until: dlquiz unsuspend {qid}", style="yellow"))
+    print_line(console, f"suspended: {qid} will not be asked again until: dlquiz unsuspend {qid}", "yellow")
     return True
 
 
@@ -131,8 +133,10 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: An
     while True:
         rating = answer.review.rating
         if not terminal.interactive:
-            console.print(Text(f"rating: {RATINGS[rating]}", style="bold"))
+            print_line(console, f"rating: {RATINGS[rating]}", "bold")
             return
+        from rich.text import Text
+
         console.print(
             Text.assemble(
                 (f"rating: {RATINGS[rating]}", "bold"), ("  (change: 1 Again · 2 Hard · 3 Good · 4 Easy)", "dim")
@@ -150,9 +154,9 @@ def _after(session: DrillSession, answer: Answer, console: Console, terminal: An
             try:
                 answer = session.change_rating(int(key))
             except DlquizError as refused:  # the drill's rating rule (a wrong answer is never Easy)
-                console.print(Text(str(refused), style="yellow"))
+                print_line(console, str(refused), "yellow")
             continue
-        console.print(Text(f"press Enter, 1–4 or one of: {', '.join(AFTER_KEYS)}", style="yellow"))
+        print_line(console, f"press Enter, 1–4 or one of: {', '.join(AFTER_KEYS)}", "yellow")
 
 
 def render_summary(console: Console, summary: Summary, now: datetime, tz: tzinfo = timezone.utc) -> None:

@@ -7,10 +7,7 @@ answer is acknowledged with "saved." only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from dlquiz.errors import AnswerFormatError
 from dlquiz.exam import (
@@ -29,11 +26,17 @@ from dlquiz.grading import LETTERS, expected_text
 from dlquiz.question import CodeQuestion
 from dlquiz.schedule import QuestionLike
 from dlquiz.ui.answer_input import AnswerSource, read_answer, unreadable
+from dlquiz.ui.console import print_line
 from dlquiz.ui.render import busy_notice, render_solution, render_variant
 from dlquiz.ui.safe import literal, printable
 from dlquiz.ui.terminal import Quit
 from dlquiz.ui.timed_input import WARNINGS, warning_for
 from dlquiz.variants import Variant
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from dlquiz.ui.console import Console
 
 __all__ = ["render_plan", "run_exam", "status_line", "render_report", "report_markdown", "render_history"]
 
@@ -67,22 +70,21 @@ def render_plan(
     """What the exam will be, shown before it starts."""
     chosen = [questions[i] for i in plan.question_ids]
     topics = sorted({q.topic for q in chosen})
-    console.print(literal(f"exam: {len(chosen)} questions from {', '.join(topics)} (seed {seed})", style="bold"))
+    print_line(console, printable(f"exam: {len(chosen)} questions from {', '.join(topics)} (seed {seed})"), "bold")
     if plan.time_limit_s is None:
-        console.print("untimed: no deadline.")
+        print_line(console, "untimed: no deadline.")
     else:
         line = f"time allowed: {format_duration(plan.time_limit_s)}"
         if not minutes_given:
             present = sorted({q.type for q in chosen}, key=list(SECONDS_PER_TYPE).index)
             per_type = ", ".join(f"{SECONDS_PER_TYPE[t] // 60} min per {type_name(t)}" for t in present)
             line += f" ({per_type})"
-        console.print(line + "; the exam ends by itself when time runs out.")
-    console.print(
-        Text(
-            "No feedback until the report. Enter on an empty answer skips a question (skipped ones come back); "
-            "Ctrl-C ends the exam and shows the report.",
-            style="dim",
-        )
+        print_line(console, line + "; the exam ends by itself when time runs out.")
+    print_line(
+        console,
+        "No feedback until the report. Enter on an empty answer skips a question (skipped ones come back); "
+        "Ctrl-C ends the exam and shows the report.",
+        "dim",
     )
 
 
@@ -106,6 +108,8 @@ def run_exam(exam: ExamSession, console: Console, source: AnswerSource) -> ExamR
             warning = warning_for(left)
             if warning and warning not in warned:
                 warned.update(text for limit, text in WARNINGS if left is not None and left <= limit)
+                from rich.text import Text
+
                 console.print(Text(warning, style="bold yellow"))
             render_variant(console, variant, header=_header(exam, variant, left, source.interactive))
             _ask(exam, variant, console, source)
@@ -114,7 +118,7 @@ def run_exam(exam: ExamSession, console: Console, source: AnswerSource) -> ExamR
     except (Quit, KeyboardInterrupt):  # Ctrl-C may land between prompts too
         exam.stop()
     report = exam.finish()
-    console.print(Text(f"\n{ENDINGS[report.ending]}", style="bold"))
+    print_line(console, f"\n{ENDINGS[report.ending]}", "bold")
     return report
 
 
@@ -132,14 +136,14 @@ def _ask(exam: ExamSession, variant: Variant, console: Console, source: AnswerSo
             text = read_answer(variant, source, first_entry=_skip_if_blank)
         except _Skip:
             exam.skip()
-            console.print(Text("skipped; it comes back after the others.", style="dim"))
+            print_line(console, "skipped; it comes back after the others.", "dim")
             return
         try:
             exam.answer(variant, text)
         except AnswerFormatError as error:
-            console.print(Text(unreadable(error), style="yellow"))
+            print_line(console, unreadable(error), "yellow")
             continue
-        console.print(Text("saved.", style="dim"))
+        print_line(console, "saved.", "dim")
         return
 
 
@@ -162,6 +166,8 @@ def _time_line(report: ExamReport) -> str:
 
 
 def _tally_table(title: str, tallies: dict[str, Tally]) -> Table:
+    from rich.table import Table
+
     table = Table()
     table.add_column(title)
     table.add_column("right", justify="right")
@@ -175,7 +181,7 @@ def _tally_table(title: str, tallies: dict[str, Tally]) -> Table:
 
 def render_report(console: Console, report: ExamReport) -> None:
     console.rule("exam report")
-    console.print(Text(f"score: {_score(report)}", style="bold"))
+    print_line(console, f"score: {_score(report)}", "bold")
     console.print(f"{report.answered} answered, {report.total - report.answered} unanswered (counted wrong)")
     console.print(_time_line(report))
     console.print(_tally_table("topic", report.by("topic")))
@@ -183,7 +189,7 @@ def render_report(console: Console, report: ExamReport) -> None:
     if not report.missed:
         console.print("nothing to review: every question right.")
         return
-    console.print(Text(f"to review: {len(report.missed)} question(s) wrong or unanswered", style="bold"))
+    print_line(console, f"to review: {len(report.missed)} question(s) wrong or unanswered", "bold")
     for outcome in report.missed:
         _render_missed(console, outcome)
 
@@ -193,6 +199,8 @@ def _render_missed(console: Console, outcome: Outcome) -> None:
     q = variant.question
     render_variant(console, variant, header=f"question {outcome.number} · {q.topic} · {type_name(q.type)}", hint=False)
     given = outcome.given
+    from rich.text import Text
+
     console.print(Text.assemble(("your answer: ", "bold"), printable(given) if given is not None else "(unanswered)"))
     render_solution(console, variant, outcome.result)
 
@@ -255,6 +263,8 @@ def render_history(console: Console, rows: Sequence[HistoryRow]) -> None:
     if not rows:
         console.print("no exams yet: start one with dlquiz exam --timed")
         return
+    from rich.table import Table
+
     table = Table(title="exams (times in UTC)", title_justify="left")
     table.add_column("date")
     table.add_column("topics")

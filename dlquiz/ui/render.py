@@ -1,19 +1,28 @@
-"""Rendering questions and solutions with rich, shared by ``show``, ``drill`` and ``exam``."""
+"""Rendering questions and solutions, shared by ``show``, ``drill`` and ``exam``.
+
+A question is printed without rich where that looks the same
+(:mod:`dlquiz.ui.panel`), so the first one is on screen before rich is
+imported; solutions, explanations and code use rich.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from dlquiz.grading import LETTERS, Result, expected_text
 from dlquiz.numfmt import is_matrix
 from dlquiz.question import CodeQuestion, RecallQuestion
+from dlquiz.ui.console import print_line, print_panel
 from dlquiz.ui.safe import literal, printable
 from dlquiz.variants import Variant
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from dlquiz.ui.console import Console
+    from dlquiz.ui.panel import Block
 
 
 def answer_hint(variant: Variant) -> str:
@@ -40,16 +49,39 @@ def answer_hint(variant: Variant) -> str:
 
 
 def render_variant(console: Console, variant: Variant, header: str = "", hint: bool = True) -> None:
+    """The question in a box titled ``header``: the prompt in bold, the code or the options; then the hint."""
     question = variant.question
-    parts: list[RenderableType] = [literal(variant.prompt, style="bold")]
+    title, parts = question_blocks(variant, header)
+    # A code question's snippet is highlighted by rich's Syntax (pygments): it goes through rich.
     if isinstance(question, CodeQuestion):
-        parts.append(_code(printable(question.code.rstrip("\n")), question.language))
-    if variant.kind == "choice":
-        parts.append(literal("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))))
-    title = header or f"{question.topic} · {question.type}"
-    console.print(Panel(Group(*parts), title=literal(title), title_align="left", expand=True))
+        code = _code(printable(question.code.rstrip("\n")), question.language)
+        rich_panel(console, title, parts, code)
+    elif not print_panel(console, title, parts):
+        rich_panel(console, title, parts)
     if hint:
-        console.print(Text(answer_hint(variant), style="dim"))
+        print_line(console, answer_hint(variant), "dim")
+
+
+def question_blocks(variant: Variant, header: str = "") -> tuple[str, list[Block]]:
+    """The title and the texts (with their styles) of a question's box, shown literally."""
+    question = variant.question
+    title = printable(header or f"{question.topic} · {question.type}")
+    parts = [(printable(variant.prompt), "bold")]
+    if variant.kind == "choice":
+        parts.append((printable("\n".join(f"  {LETTERS[i]}) {o.text}" for i, o in enumerate(variant.options))), ""))
+    return title, parts
+
+
+def rich_panel(console: Console, title: str, parts: list[Block], code: RenderableType | None = None) -> None:
+    """The box as rich draws it, the code (if any) after the prompt: what :mod:`dlquiz.ui.panel` must match."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    renderables: list[RenderableType] = [Text(text, style=style) for text, style in parts]
+    if code is not None:
+        renderables.insert(1, code)
+    console.print(Panel(Group(*renderables), title=Text(title), title_align="left", expand=True))
 
 
 def _code(code: str, language: str) -> RenderableType:
@@ -68,6 +100,7 @@ def prime() -> None:
     """
     import io
 
+    from rich.console import Console
     from rich.markdown import Markdown
 
     console = Console(file=io.StringIO(), width=80, force_terminal=True)
@@ -92,6 +125,9 @@ def markdown(text: str) -> RenderableType:
     time). ``tests/test_render.py`` holds the two renderings equal on every
     bundled text that takes this way.
     """
+    from rich.console import Group
+    from rich.text import Text
+
     if not text or text != text.strip() or _MARKDOWN.search(_CODE_SPAN.sub("", text)):
         from rich.markdown import Markdown  # markdown-it: loaded only for a text that needs it
 
@@ -110,6 +146,9 @@ def markdown(text: str) -> RenderableType:
 
 def render_solution(console: Console, variant: Variant, result: Result | None = None) -> None:
     """The right answer, the learner's result, the explanation and the worked steps."""
+    from rich.panel import Panel
+    from rich.text import Text
+
     question = variant.question
     if result is not None and result.correct is not None:
         verdict = Text("✔ right" if result.correct else "✘ wrong", style="bold green" if result.correct else "bold red")
@@ -138,6 +177,8 @@ def busy_notice(console: Console) -> Callable[[float], None]:
     """What a session calls while an answer waits for a database another dlquiz keeps locked."""
 
     def notice(waited: float) -> None:
+        from rich.text import Text
+
         console.print(
             Text(
                 f"the progress database is busy (another dlquiz writing?); still saving your answer ({waited:g} s)",

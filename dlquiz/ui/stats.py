@@ -10,13 +10,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from dlquiz.days import zone_name
 from dlquiz.figures import HEATMAP_WEEKS, MATURE_DAYS, WINDOW_DAYS, Stats
+
+if TYPE_CHECKING:
+    from dlquiz.ui.console import Console
 
 BARS = " ▁▂▃▄▅▆▇█"
 SHADES = "·░▒▓█"  # no review, then up to 1/4, 1/2, 3/4 and all of the busiest day

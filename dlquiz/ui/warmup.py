@@ -1,6 +1,7 @@
 """Loading, in the background, what answering and showing the next questions will need.
 
-NumPy, the solvers, the answer parsers and rich's Markdown and Syntax take a moment to
+rich itself (the question is printed without it: :mod:`dlquiz.ui.panel`), NumPy,
+the solvers, the answer parsers and rich's Markdown and Syntax take a moment to
 import the first time, and pygments' lexer and markdown-it's parser to build on
 their first use. Imported and used once while the learner reads the first
 question, they are ready by the time an answer is graded or the next variant
@@ -12,7 +13,18 @@ from __future__ import annotations
 import importlib
 import threading
 
-MODULES = ("dlquiz.answers", "rich.markdown", "dlquiz.solvers", "numpy", "rich.syntax", "pygments.lexers.python")
+# rich's console first: the feedback on the first answer needs it before anything else.
+MODULES = (
+    "rich.console",
+    "rich.panel",
+    "rich.text",
+    "dlquiz.answers",
+    "rich.markdown",
+    "dlquiz.solvers",
+    "numpy",
+    "rich.syntax",
+    "pygments.lexers.python",
+)
 
 _started = threading.Event()
 
