@@ -1,31 +1,38 @@
-"""Questions printed without rich look exactly as rich prints them: text, escapes, widths, boxes.
+"""Questions and solutions printed without rich look exactly as rich prints them: text, escapes, widths, boxes.
 
-Each case is drawn both ways, by rich (``rich_panel``, ``console.print(Text)``)
-and by :mod:`dlquiz.ui.panel`, and the two outputs are compared whole.
+Each case is drawn both ways, by rich (``rich_panel``, ``console.print(Text)``,
+``render_solution`` on rich's Console) and by :mod:`dlquiz.ui.panel`, and the
+two outputs are compared whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pexpect
 import pytest
 from rich.cells import get_character_cell_size
-from rich.console import Console
+from rich.console import Console, Group
+from rich.panel import Panel
 from rich.text import Text
 
+from dlquiz.grading import expected_text
 from dlquiz.loader import load_banks
-from dlquiz.question import CodeQuestion
+from dlquiz.question import CodeQuestion, RecallQuestion
 from dlquiz.ui.cells import RANGES, measurable
-from dlquiz.ui.panel import Block, lines, panel
-from dlquiz.ui.render import answer_hint, question_blocks, rich_panel
+from dlquiz.ui.console import LazyConsole, print_panel, print_paragraph
+from dlquiz.ui.panel import Block, lines, panel, paragraph_lines
+from dlquiz.ui.render import answer_hint, question_blocks, render_solution, rich_panel
 from dlquiz.ui.safe import printable
 from dlquiz.ui.screen import Screen
-from dlquiz.variants import instantiate
+from dlquiz.ui.wrap import Run
+from dlquiz.variants import Variant, instantiate
 
 WIDTHS = (5, 20, 40, 60, 80, 120)
 
@@ -150,13 +157,15 @@ from rich.console import Console
 from dlquiz.ui.console import LazyConsole
 rich = Console()
 ours = LazyConsole().plain_screen()
-theirs = (rich.width, rich.color_system is not None, rich.options.ascii_only)
-print(f"RESULT {theirs} | {ours and (ours.width, ours.styled, ours.ascii_only)}")
+theirs = (rich.width, rich.color_system is not None, rich.options.ascii_only, rich.no_color)
+print(f"RESULT {theirs} | {ours and (ours.width, ours.styled, ours.ascii_only, ours.no_color)}")
 """
 
 ENVIRONMENTS = [
     {},
     {"NO_COLOR": "1"},
+    {"NO_COLOR": ""},
+    {"NO_COLOR": "1", "FORCE_COLOR": "1"},
     {"TERM": "dumb"},
     {"TERM": "unknown", "COLUMNS": "57"},
     {"TERM": "dumb", "COLUMNS": "57", "LINES": "20"},
@@ -204,3 +213,124 @@ def _decisions(env: dict[str, str], tmp_path: Path, terminal: bool) -> tuple[str
 def test_width_styles_and_boxes_are_decided_as_rich_decides_them(env, terminal, tmp_path):
     theirs, ours = _decisions(env, tmp_path, terminal)
     assert ours == theirs
+
+
+# Solutions: render_solution through a console that prints without rich wherever it can (on the
+# given screen), against the same call through rich's Console (the rich path, as before).
+COLOURS = [  # (styles sent, rich's colour system, NO_COLOR)
+    (False, None, False),
+    (True, "standard", False),
+    (True, "256", False),
+    (True, "truecolor", False),
+    (True, "truecolor", True),
+]
+
+
+class _ScreenConsole(LazyConsole):
+    """A command's console, on a given screen, its rich Console writing where standard output goes."""
+
+    def __init__(self, screen: Screen, **options) -> None:
+        super().__init__(**options)
+        self._screen = screen
+
+    def plain_screen(self) -> Screen:
+        return self._screen
+
+
+def _both_ways(draw, width: int, styled: bool, colours: str | None, no_color: bool) -> tuple[str, str, bool]:
+    """(what rich prints, what the plain path prints, whether the plain path did without rich)."""
+    options = {"width": width, "force_terminal": styled, "color_system": colours, "no_color": no_color}
+    by_rich = io.StringIO()
+    draw(Console(file=by_rich, highlight=False, emoji=False, **options))
+    plain = io.StringIO()
+    screen = Screen(width=width, styled=styled, ascii_only=False, no_color=no_color)
+    console = _ScreenConsole(screen, file=plain, **options)
+    with contextlib.redirect_stdout(plain):
+        draw(console)
+    return by_rich.getvalue(), plain.getvalue(), console._rich is None
+
+
+def _variants() -> list[Variant]:
+    """Every bundled question's variants for a few seeds (each different one once)."""
+    seen = {}
+    for question in load_banks().all_questions():
+        for seed in (1, 2, 3):
+            variant = instantiate(question, seed)
+            seen.setdefault((question.id, expected_text(variant), variant.steps), variant)
+    return list(seen.values())
+
+
+VARIANTS = _variants()
+
+
+@pytest.mark.parametrize("width", (5, 20, 41, 80, 131))
+def test_every_bundled_solution_prints_as_rich_prints_it(width):
+    plain_ones = 0
+    for variant in VARIANTS:
+        for styled, colours, no_color in COLOURS[:2] if width != 80 else COLOURS:
+            by_rich, plain, without_rich = _both_ways(
+                lambda console, v=variant: render_solution(console, v), width, styled, colours, no_color
+            )
+            assert plain == by_rich, (variant.question.id, variant.seed, width, styled, colours, no_color)
+            plain_ones += without_rich
+    assert plain_ones > len(VARIANTS) * 0.4  # most numeric and MCQ solutions, code spans included
+
+
+def _runs_of(text: str) -> list[list[Run]]:
+    """Lines assembled from ``text`` in several styles: whole, after a bold label, as `code` spans."""
+    shown = printable(text)
+    half = len(shown) // 2
+    return [
+        [("answer: ", "bold"), (shown, "")],
+        [(shown, "markdown.code")],
+        [("see ", ""), (shown[:half], "markdown.code"), (shown[half:], ""), (".", "dim")],
+        [(shown[:half], "bold"), (shown[half:], "markdown.code"), (shown, "")],
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "text",
+    [*HOSTILE, "a\tb\tc", "注意\t`x`\tb " * 9, "``a`` `b` ` c `", "[bold]x[/] `[b]y[/b]`", "\x1b[1m`x`\x1b[0m\t\n"],
+)
+def test_hostile_lines_in_several_styles_print_as_rich_prints_them(text, width):
+    for paragraph in _runs_of(text):
+
+        def draw(console: Console | LazyConsole, paragraph: list[Run] = paragraph) -> None:
+            if not print_paragraph(console, paragraph):
+                console.print(Text.assemble(*paragraph))
+            if not print_paragraph(console, paragraph, pad=True):
+                console.print(Group(Text.assemble(*paragraph, justify="left")))
+            if not print_panel(console, printable(text[:9]), [paragraph, ("x", "dim")]):
+                body = Group(Text.assemble(*paragraph, justify="left"), Text("x", style="dim"))
+                console.print(Panel(body, title=Text(printable(text[:9])), title_align="left"))
+
+        for styled, colours, no_color in COLOURS:
+            by_rich, plain, without_rich = _both_ways(draw, width, styled, colours, no_color)
+            assert plain == by_rich, (paragraph, width, styled, colours, no_color)
+            assert without_rich == measurable(printable(text)), paragraph
+
+
+@pytest.mark.parametrize("width", (5, 33, 80))
+@pytest.mark.parametrize("text", [*HOSTILE, "a `b` c", "`x`" + " `注意力` y" * 20, "` a`", "`a` `b`", "x`y`z " * 30])
+def test_hostile_explanations_and_model_answers_print_as_rich_prints_them(text, width):
+    numeric = next(v for v in VARIANTS if v.question.type == "numeric")
+    recall = next(v for v in VARIANTS if isinstance(v.question, RecallQuestion))
+    variants = [
+        replace(numeric, question=replace(numeric.question, explanation=text)),
+        replace(recall, question=replace(recall.question, answer=text, explanation=text, key_points=(text,))),
+    ]
+    for variant in variants:
+        for styled, colours, no_color in COLOURS:
+            by_rich, plain, _ = _both_ways(
+                lambda console, v=variant: render_solution(console, v), width, styled, colours, no_color
+            )
+            assert plain == by_rich, (variant.question.id, width, styled, colours, no_color)
+
+
+def test_a_code_span_is_bold_cyan_on_black_and_only_bold_under_no_color():
+    paragraph = [("the ", ""), ("x", "markdown.code"), (" y", "")]
+    coloured = paragraph_lines(paragraph, Screen(width=8, styled=True, ascii_only=False), pad=True)
+    assert coloured == "the \x1b[1;36;40mx\x1b[0m y \n"
+    no_color = paragraph_lines(paragraph, Screen(width=8, styled=True, ascii_only=False, no_color=True), pad=True)
+    assert no_color == "the \x1b[1mx\x1b[0m y \n"

@@ -58,6 +58,8 @@ def test_every_bundled_text_looks_the_same_either_way(width):
         "a *stressed* word",
         "snake_case_name",
         "`` a ` b ``",
+        "`a``b`",
+        "x `a` `b``c` y",
         "` padded `",
         "a `b`c` d",
         "x &amp; y",

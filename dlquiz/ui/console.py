@@ -9,11 +9,12 @@ makes rich's Console when something is first printed through it.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from dlquiz.ui import screen
 from dlquiz.ui.cells import measurable
-from dlquiz.ui.panel import MIN_WIDTH, STYLES, Block, lines, panel
+from dlquiz.ui.panel import MIN_WIDTH, STYLES, Block, Paragraph, block_runs, panel, paragraph_lines
 from dlquiz.ui.safe import printable
 
 if TYPE_CHECKING:
@@ -72,27 +73,44 @@ def new_console(**options: Any) -> LazyConsole:
     return LazyConsole(**options)
 
 
-def print_panel(console: Console, title: str, blocks: list[Block]) -> bool:
+def print_panel(console: Console, title: str, blocks: Sequence[Block | Paragraph]) -> bool:
     """Print ``blocks`` in a box titled ``title`` without rich where that looks the same; False when it cannot."""
-    facts = console.plain_screen() if isinstance(console, LazyConsole) else None
-    if facts is None or not all(_plain(text) for text in [title, *(text for text, _ in blocks)]):
+    facts = _screen(console, [(title, ""), *(run for block in blocks for run in block_runs(block))])
+    if facts is None:
         return False
     _write(panel(title, blocks, facts))
     return True
 
 
+def print_paragraph(console: Console, paragraph: Paragraph, pad: bool = False) -> bool:
+    """Print ``Text.assemble(*paragraph)`` (``pad``: left-justified, in a Group) without rich where that looks the same.
+
+    False when it cannot; the texts are dlquiz's own or already made :func:`~dlquiz.ui.safe.printable`.
+    """
+    facts = _screen(console, paragraph)
+    if facts is None:
+        return False
+    _write(paragraph_lines(paragraph, facts, pad))
+    return True
+
+
 def print_line(console: Console, text: str, style: str = "") -> None:
-    """``console.print(Text(text, style=style))``, without rich where that looks the same (bold, dim or no style).
+    """``console.print(Text(text, style=style))``, without rich where that looks the same (the styles in STYLES).
 
     ``text`` is dlquiz's own or already made :func:`~dlquiz.ui.safe.printable`.
     """
-    facts = console.plain_screen() if isinstance(console, LazyConsole) else None
-    if facts is not None and style in STYLES and _plain(text):
-        _write(lines(text, style, facts))
-        return
-    from rich.text import Text
+    if not print_paragraph(console, [(text, style)]):
+        from rich.text import Text
 
-    console.print(Text(text, style=style))
+        console.print(Text(text, style=style))
+
+
+def _screen(console: Console, texts: Paragraph) -> screen.Screen | None:
+    """The screen to print ``texts`` on without rich, or None where only rich can print them as rich would."""
+    facts = console.plain_screen() if isinstance(console, LazyConsole) else None
+    if facts is None or not all(style in STYLES and _plain(text) for text, style in texts):
+        return None
+    return facts
 
 
 def _plain(text: str) -> bool:

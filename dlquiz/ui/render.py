@@ -1,8 +1,9 @@
 """Rendering questions and solutions, shared by ``show``, ``drill`` and ``exam``.
 
-A question is printed without rich where that looks the same
-(:mod:`dlquiz.ui.panel`), so the first one is on screen before rich is
-imported; solutions, explanations and code use rich.
+A question and its solution are printed without rich where that looks the
+same (:mod:`dlquiz.ui.panel`), so the first question is on screen before rich
+is imported and ``show`` mostly never imports it; code, Markdown beyond one
+plain paragraph and the drill's verdicts use rich.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from dlquiz.grading import LETTERS, Result, expected_text
 from dlquiz.numfmt import is_matrix
 from dlquiz.question import CodeQuestion, RecallQuestion
-from dlquiz.ui.console import print_line, print_panel
+from dlquiz.ui.console import print_line, print_panel, print_paragraph
 from dlquiz.ui.safe import literal, printable
 from dlquiz.variants import Variant
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from dlquiz.ui.console import Console
-    from dlquiz.ui.panel import Block
+    from dlquiz.ui.panel import Block, Paragraph
 
 
 def answer_hint(variant: Variant) -> str:
@@ -111,46 +112,57 @@ def prime() -> None:
 # What could make Markdown read a text otherwise than as itself, outside `code` spans: inline
 # syntax, escapes, entities and HTML, a line break (block syntax needs one), a list marker or a
 # thematic break ("---") at the start, and a backtick left over (a span CommonMark would trim, or
-# a run of several).
+# a run of several, as two spans side by side make: "`a``b`" is one span to CommonMark).
 _MARKDOWN = re.compile(r"[\\*_\[\]<>!&#|~`\n\t\r]|^(?:[-+=]|\d{1,9}[.)])")
 _CODE_SPAN = re.compile(r"`([^`\s](?:[^`\n]*[^`\s])?)`")
+
+
+def paragraph(text: str) -> Paragraph | None:
+    """The runs of the one plain paragraph rich's Markdown makes of ``text`` (`code` spans styled
+    ``markdown.code``), or None when Markdown could read it otherwise."""
+    if not text or text != text.strip() or "``" in text or _MARKDOWN.search(_CODE_SPAN.sub("", text)):
+        return None
+    runs: Paragraph = []
+    end = 0
+    for span in _CODE_SPAN.finditer(text):
+        runs += [(text[end : span.start()], ""), (span.group(1), "markdown.code")]
+        end = span.end()
+    runs.append((text[end:], ""))
+    return [run for run in runs if run[0]]
 
 
 def markdown(text: str) -> RenderableType:
     """``text`` rendered as rich's Markdown renders it.
 
     Most explanations are one plain paragraph, perhaps with `code` spans:
-    those are built here as the same styled Text, so showing them needs
-    neither markdown-it nor pygments (about a third of ``dlquiz show``'s
-    time). ``tests/test_render.py`` holds the two renderings equal on every
-    bundled text that takes this way.
+    those are built here as the same styled Text (:func:`paragraph`), so
+    showing them needs neither markdown-it nor pygments, and can do without
+    rich (:func:`~dlquiz.ui.console.print_paragraph`).
+    ``tests/test_render.py`` holds the two renderings equal on every bundled
+    text that takes this way.
     """
     from rich.console import Group
     from rich.text import Text
 
-    if not text or text != text.strip() or _MARKDOWN.search(_CODE_SPAN.sub("", text)):
+    runs = paragraph(text)
+    if runs is None:
         from rich.markdown import Markdown  # markdown-it: loaded only for a text that needs it
 
         return Markdown(text)
-    paragraph = Text(justify="left")
-    end = 0
-    for span in _CODE_SPAN.finditer(text):
-        paragraph.append(text[end : span.start()])
-        paragraph.append(span.group(1), style="markdown.code")
-        end = span.end()
-    paragraph.append(text[end:])
     # In a Group, as in Markdown's output: console.print would merge a bare Text into its
     # own line, dropping the paragraph's left justification (lines padded to the width).
-    return Group(paragraph)
+    return Group(Text.assemble(*runs, justify="left"))
 
 
 def render_solution(console: Console, variant: Variant, result: Result | None = None) -> None:
-    """The right answer, the learner's result, the explanation and the worked steps."""
-    from rich.panel import Panel
-    from rich.text import Text
+    """The right answer, the learner's result, the explanation and the worked steps.
 
+    Without rich where that looks the same (:mod:`dlquiz.ui.panel`), but for the verdict.
+    """
     question = variant.question
     if result is not None and result.correct is not None:
+        from rich.text import Text
+
         verdict = Text("✔ right" if result.correct else "✘ wrong", style="bold green" if result.correct else "bold red")
         console.print(verdict)
         if result.detail:
@@ -158,19 +170,31 @@ def render_solution(console: Console, variant: Variant, result: Result | None = 
         if result.diagnosis:
             console.print(literal(result.diagnosis, style="yellow"))
     if isinstance(question, RecallQuestion):
-        console.print(Panel(markdown(printable(question.answer)), title="model answer", title_align="left"))
+        answer = printable(question.answer)
+        runs = paragraph(answer)
+        if runs is None or not print_panel(console, "model answer", [runs]):
+            from rich.panel import Panel
+
+            console.print(Panel(markdown(answer), title="model answer", title_align="left"))
         if question.key_points:
-            console.print(Text("Key points to check yourself against:", style="bold"))
+            print_line(console, "Key points to check yourself against:", "bold")
             for point in question.key_points:
-                console.print(literal(f"  • {point}"))
+                print_line(console, printable(f"  • {point}"))
     else:
-        console.print(Text.assemble(("answer: ", "bold"), printable(expected_text(variant))))
+        line = [("answer: ", "bold"), (printable(expected_text(variant)), "")]
+        if not print_paragraph(console, line):
+            from rich.text import Text
+
+            console.print(Text.assemble(*line))
     if variant.steps:
-        console.print(Text("worked steps:", style="bold"))
+        print_line(console, "worked steps:", "bold")
         for number, step in enumerate(variant.steps, start=1):
-            console.print(literal(f"  {number}. {step}"))
+            print_line(console, printable(f"  {number}. {step}"))
     if question.explanation:
-        console.print(markdown(printable(question.explanation.strip())))
+        explanation = printable(question.explanation.strip())
+        runs = paragraph(explanation)
+        if runs is None or not print_paragraph(console, runs, pad=True):
+            console.print(markdown(explanation))
 
 
 def busy_notice(console: Console) -> Callable[[float], None]:

@@ -10,8 +10,8 @@ console on standard output made with its defaults:
   set.
 - styles (bold, dim): sent when the output is a terminal and not a dumb
   one. ``TTY_COMPATIBLE=0/1`` and ``FORCE_COLOR`` (set and not empty)
-  override the terminal test, as in rich. ``NO_COLOR`` removes colours
-  only, so bold and dim stay, as rich keeps them.
+  override the terminal test, as in rich. ``NO_COLOR`` (set and not empty)
+  removes colours only, so bold and dim stay, as rich keeps them.
 - box lines: ASCII unless the output's encoding is a UTF one, as rich falls
   back to ASCII boxes.
 
@@ -32,6 +32,7 @@ class Screen:
     width: int
     styled: bool  # bold and dim are sent as escape sequences
     ascii_only: bool  # box lines drawn with + - |
+    no_color: bool = False  # colours left out of the styles sent (NO_COLOR)
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -82,4 +83,5 @@ def current(stream: TextIO | None = None) -> Screen:
         width=_width(stream),
         styled=_is_terminal(stream) and not _is_dumb(stream),
         ascii_only=not encoding.startswith("utf"),
+        no_color=os.environ.get("NO_COLOR", "") != "",
     )
