@@ -14,6 +14,7 @@ spread over a year across the given number of question ids (the ids of the
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import sqlite3
 import sys
@@ -27,6 +28,22 @@ sys.path.insert(0, str(REPO))
 
 def question_id(i: int) -> str:
     return f"bench-q{i:06d}"
+
+
+# Written into a banks folder: what it was made from. Banks repeat the bundled questions, so a folder
+# made when the bundled banks held a few dozen questions repeats each many times over, and YAML
+# aliases stand for the repeats: such a bank parses several times faster than one made from today's.
+SOURCE = "SOURCE"
+
+
+def bundled_fingerprint() -> str:
+    """A digest of the bundled bank files (names and bytes) and of this script, which decide the banks made."""
+    from dlquiz.paths import bundled_banks_dir
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(bundled_banks_dir().glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def make_banks(out: Path, questions: int, files: int) -> None:
@@ -48,6 +65,7 @@ def make_banks(out: Path, questions: int, files: int) -> None:
             chunk.append({**models[i % len(models)], "id": question_id(i)})
         text = yaml.safe_dump({"questions": chunk}, sort_keys=False, allow_unicode=True)
         (out / f"bench-{f:02d}.yaml").write_text(text, encoding="utf-8")
+    (out / SOURCE).write_text(bundled_fingerprint() + "\n", encoding="utf-8")
     print(f"{questions} questions in {files} files under {out}")
 
 

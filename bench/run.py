@@ -16,6 +16,9 @@ reported by ``/usr/bin/time -v``.
 Large banks and histories come from bench/make_large.py, made once into
 ``--big DIR`` (default /tmp/big: ``b10k``, ``b50k``, ``h1m.db``,
 ``export-1m.json``) and reused by later runs; delete them to make them anew.
+A banks folder made from other bundled banks than today's (its ``SOURCE``
+file says) is made anew: the banks repeat the bundled questions, and how
+often they repeat changes how fast they parse.
 """
 
 from __future__ import annotations
@@ -227,6 +230,16 @@ def _stop(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
+def _banks_current(folder: Path) -> bool:
+    """Whether a banks folder was made by today's make_large.py from today's bundled banks."""
+    from make_large import SOURCE, bundled_fingerprint
+
+    try:
+        return (folder / SOURCE).read_text(encoding="utf-8").strip() == bundled_fingerprint()
+    except OSError:
+        return False
+
+
 def prepare(work: Path, big_src: Path | None, scale: bool) -> tuple[dict[str, Path], dict[str, Path]]:
     """Prepared data folders (homes) and large inputs (big)."""
     make = [PY, str(BENCH / "make_large.py")]
@@ -246,6 +259,9 @@ def prepare(work: Path, big_src: Path | None, scale: bool) -> tuple[dict[str, Pa
 
     def made(name: str, *argv: str) -> Path:
         path = keep / name
+        if argv[0] == "banks" and path.is_dir() and not _banks_current(path):
+            print(f"{path}: made from other bundled banks than today's; making it anew", file=sys.stderr)
+            shutil.rmtree(path)
         if not path.exists():
             part = keep / f"{name}.part"  # renamed when whole: an interrupted run leaves nothing reused
             if part.is_dir():
