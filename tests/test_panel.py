@@ -27,7 +27,7 @@ from dlquiz.loader import load_banks
 from dlquiz.question import CodeQuestion, RecallQuestion
 from dlquiz.ui.cells import RANGES, measurable
 from dlquiz.ui.console import LazyConsole, print_panel, print_paragraph
-from dlquiz.ui.panel import Block, lines, panel, paragraph_lines
+from dlquiz.ui.panel import Block, panel, paragraph_lines
 from dlquiz.ui.render import answer_hint, question_blocks, render_solution, rich_panel
 from dlquiz.ui.safe import printable
 from dlquiz.ui.screen import Screen
@@ -82,7 +82,7 @@ def _both(title: str, blocks: list[Block], hint: str, width: int, styled: bool, 
 
     screen = Screen(width=width, styled=styled, ascii_only=not encoding.startswith("utf"))
     return _rich(draw, width, styled, encoding), _plain(
-        panel(title, blocks, screen) + lines(hint, "dim", screen), encoding
+        panel(title, blocks, screen) + paragraph_lines([(hint, "dim")], screen), encoding
     )
 
 
@@ -145,7 +145,7 @@ def test_no_color_keeps_bold_and_dim_as_rich_does():
     out = io.StringIO()
     draw(Console(file=out, width=30, force_terminal=True, no_color=True, highlight=False, emoji=False))
     screen = Screen(width=30, styled=True, ascii_only=False)
-    assert out.getvalue() == panel("t", [("bold prompt", "bold")], screen) + lines("hint", "dim", screen)
+    assert out.getvalue() == panel("t", [("bold prompt", "bold")], screen) + paragraph_lines([("hint", "dim")], screen)
     assert "\x1b[1mbold prompt\x1b[0m" in out.getvalue()
 
 

@@ -63,11 +63,6 @@ def _padded(line: Sequence[Run], width: int, screen: Screen) -> str:
     return paint(line, screen) + " " * (width - cell_len("".join(piece for piece, _ in line)))
 
 
-def lines(text: str, style: str, screen: Screen) -> str:
-    """What ``console.print(Text(text, style=style))`` writes."""
-    return paragraph_lines([(text, style)], screen)
-
-
 def paragraph_lines(paragraph: Sequence[Run], screen: Screen, pad: bool = False) -> str:
     """What ``console.print(Text.assemble(*paragraph))`` writes; with ``pad``, a left-justified one in a Group."""
     width = screen.width
